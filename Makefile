@@ -1,0 +1,63 @@
+# The verbs people use. Each target creates .venv and installs what it needs first.
+# torch is pinned to the CPU build (see pyproject.toml); install with pip, not uv/poetry.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test unit eval bench lint index browser-deps clean
+
+run: $(RUN_STAMP)
+	$(PY) app.py
+
+index: $(RUN_STAMP)
+	$(VENV)/bin/assistant index
+
+test: $(DEV_STAMP) browser-deps
+	$(PY) -m pytest
+
+unit: $(DEV_STAMP)
+	$(PY) -m pytest -m unit
+
+eval: $(RUN_STAMP)
+	$(VENV)/bin/assistant eval --report evals/reports/latest.md
+
+bench: $(RUN_STAMP)
+	$(PY) evals/bench.py
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check assistant tests app.py evals
+	$(VENV)/bin/ruff format --check assistant tests app.py evals
+	$(VENV)/bin/mypy
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(RUN_STAMP)
+	$(PIP) install -e '.[dev]'
+	touch $@
+
+# Browser tests drive Debian's Chromium: Playwright cannot download browsers here.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
+
+clean:
+	rm -rf $(VENV) index/chroma index/gen-* index/manifest.json test-output evals/reports

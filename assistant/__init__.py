@@ -1,0 +1,3 @@
+"""Question answering with checkable citations over police inspection reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,186 @@
+"""The build stage: bring the index up to date with the corpus. Only documents whose
+bytes, metadata, chunking or model changed are chunked and embedded again; the new
+manifest is written last (see `store.py`), so a failed build changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+from assistant.chunking import chunk_document
+from assistant.corpus import CorpusLoad
+from assistant.errors import CorpusError
+from assistant.lexical import LexicalIndex
+from assistant.settings import Settings
+from assistant.store import (
+    MANIFEST,
+    DocEntry,
+    Manifest,
+    atomic_write,
+    chroma_collection,
+    embed_text,
+    load_documents,
+    read_manifest,
+    write_jsonl,
+)
+from assistant.types import BuildReport, Chunk, Document
+
+Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+
+
+class IndexBuilder:
+    """Brings the index up to date with a loaded corpus, re-embedding only what changed."""
+
+    def __init__(self, settings: Settings, embed_model: BaseEmbedding, model_id: str) -> None:
+        self.settings = settings
+        self.embed_model = embed_model
+        self.model_id = model_id
+        self.config = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap}
+
+    def build(self, corpus: CorpusLoad, progress: Progress | None = None) -> BuildReport:
+        started = time.perf_counter()
+        index_dir = self.settings.index
+        old = read_manifest(index_dir) or Manifest()
+        docs = {d.doc_id: d for d in corpus.documents}
+        docs.update(self._kept_on_failure(old, corpus))
+        if not docs:
+            raise CorpusError(
+                f"nothing to index in {self.settings.corpus}: no readable documents"
+                + (f" ({len(corpus.skipped)} files could not be read)" if corpus.skipped else "")
+            )
+        chunks = {doc_id: self._chunk(doc) for doc_id, doc in docs.items()}
+        collection = chroma_collection(self.settings)
+        every = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
+        embedded = self._embed_missing(collection, every, docs, progress)
+
+        new = Manifest(
+            generation=old.generation + 1,
+            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            model=self.model_id,
+            chunking=self.config,
+            collection=self.settings.collection,
+            documents={
+                doc_id: DocEntry(
+                    sha256=doc.sha256,
+                    source=doc.meta.source,
+                    chunk_ids=[c.chunk_id for c in chunks[doc_id]],
+                )
+                for doc_id, doc in sorted(docs.items())
+            },
+        )
+        self._write_generation(new.generation, docs, chunks)
+        atomic_write(index_dir / MANIFEST, new.model_dump_json(indent=1))
+        self._collect_garbage(collection, new)
+
+        old_ids, new_ids = set(old.documents), set(new.documents)
+        changed = {d for d in old_ids & new_ids if not self._same(old, d, chunks[d])}
+        return BuildReport(
+            documents=len(new.documents),
+            chunks=sum(len(cs) for cs in chunks.values()),
+            added=tuple(sorted(new_ids - old_ids)),
+            updated=tuple(sorted(changed)),
+            removed=tuple(sorted(old_ids - new_ids)),
+            unchanged=tuple(sorted((old_ids & new_ids) - changed)),
+            embedded_chunks=embedded,
+            skipped=tuple(corpus.skipped),
+            seconds=round(time.perf_counter() - started, 3),
+            index_path=str(index_dir),
+        )
+
+    def _kept_on_failure(self, old: Manifest, corpus: CorpusLoad) -> dict[str, Document]:
+        """Documents indexed before whose file is now unreadable keep their last good version."""
+        if not old.documents:
+            return {}
+        broken = {Path(s.path).stem for s in corpus.skipped}
+        keep = broken & set(old.documents) - {d.doc_id for d in corpus.documents}
+        if not keep:
+            return {}
+        previous = load_documents(self.settings.index, old.generation)
+        return {doc_id: previous[doc_id] for doc_id in keep if doc_id in previous}
+
+    def _chunk(self, doc: Document) -> list[Chunk]:
+        key = json.dumps([doc.sha256, self.config, self.model_id], sort_keys=True)
+        prefix = f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+        return chunk_document(doc, self.settings.chunk_tokens, self.settings.chunk_overlap, prefix)
+
+    @staticmethod
+    def _same(old: Manifest, doc_id: str, chunks: list[Chunk]) -> bool:
+        entry = old.documents.get(doc_id)
+        return entry is not None and entry.chunk_ids == [c.chunk_id for c in chunks]
+
+    def _embed_missing(
+        self,
+        collection: Any,
+        chunks: list[Chunk],
+        docs: dict[str, Document],
+        progress: Progress | None,
+    ) -> int:
+        present: set[str] = set()
+        for start in range(0, len(chunks), 5000):
+            ids = [c.chunk_id for c in chunks[start : start + 5000]]
+            present.update(collection.get(ids=ids, include=[])["ids"])
+        todo = [c for c in chunks if c.chunk_id not in present]
+        if not todo:
+            return 0
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        store = ChromaVectorStore(chroma_collection=collection)
+        size = self.settings.embed_batch
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            texts = [embed_text(c, docs[c.doc_id]) for c in batch]
+            vectors = self.embed_model.get_text_embedding_batch(texts)
+            store.add([_node(c, docs[c.doc_id], v) for c, v in zip(batch, vectors, strict=True)])
+            if progress:
+                progress(min(start + size, len(todo)), len(todo))
+        return len(todo)
+
+    def _write_generation(
+        self, generation: int, docs: dict[str, Document], chunks: dict[str, list[Chunk]]
+    ) -> None:
+        folder = self.settings.index / f"gen-{generation}"
+        if folder.exists():  # left by a build that failed before its commit
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        ordered = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
+        write_jsonl(folder / "documents.jsonl", (docs[d].model_dump() for d in sorted(docs)))
+        write_jsonl(folder / "chunks.jsonl", (c.model_dump() for c in ordered))
+        LexicalIndex.build(
+            [c.chunk_id for c in ordered], [embed_text(c, docs[c.doc_id]) for c in ordered]
+        ).save(folder / "bm25")
+
+    def _collect_garbage(self, collection: Any, manifest: Manifest) -> None:
+        """After the commit: drop vectors and folders no manifest points at any more."""
+        live = manifest.all_chunk_ids()
+        stale = [cid for cid in collection.get(include=[])["ids"] if cid not in live]
+        for start in range(0, len(stale), 5000):
+            collection.delete(ids=stale[start : start + 5000])
+        for folder in self.settings.index.glob("gen-*"):
+            if folder.name != f"gen-{manifest.generation}":
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _node(chunk: Chunk, doc: Document, vector: list[float]) -> TextNode:
+    # The SOURCE relationship is what llama-index stores as `doc_id` / `ref_doc_id`.
+    return TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        embedding=vector,
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)},
+        metadata={
+            "kind": doc.meta.kind or "",
+            "year": doc.meta.year or 0,
+            "start": chunk.start,
+            "end": chunk.end,
+        },
+    )

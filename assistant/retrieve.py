@@ -1,0 +1,140 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 over the same chunks, fused by
+reciprocal rank (or a weighted blend of normalised scores), restricted by filters and
+nudged towards sources about the years a question names. A llama-index retriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.dates import years_in
+from assistant.store import IndexReader
+from assistant.types import Filters, Passage
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    top_k: int = 8
+    fetch_k: int = 30  # candidates taken from each retriever before fusion
+    fusion: str = "rrf"  # "rrf" or "weighted"
+    dense_weight: float = 0.5  # weighted fusion: share of the dense score
+    year_doc_boost: float = 0.5  # a source published in a year the question names
+    year_text_boost: float = 0.25  # a passage that mentions such a year
+
+
+class HybridRetriever(BaseRetriever):
+    def __init__(
+        self,
+        reader: IndexReader,
+        embed_model: BaseEmbedding,
+        config: RetrievalConfig | None = None,
+        filters: Filters | None = None,
+    ) -> None:
+        super().__init__()
+        self.reader = reader
+        self.embed_model = embed_model
+        self.config = config or RetrievalConfig()
+        self.filters = filters or Filters()
+
+    def with_filters(self, filters: Filters) -> HybridRetriever:
+        return HybridRetriever(self.reader, self.embed_model, self.config, filters)
+
+    def with_config(self, **changes: object) -> HybridRetriever:
+        config = replace(self.config, **changes)  # type: ignore[arg-type]
+        return HybridRetriever(self.reader, self.embed_model, config, self.filters)
+
+    def embed_query(self, query: str) -> list[float]:
+        return self.embed_model.get_query_embedding(query)
+
+    def search(
+        self,
+        query: str,
+        *,
+        vector: list[float] | None = None,
+        years: Sequence[int] | None = None,
+    ) -> list[Passage]:
+        """The best `top_k` passages for `query`, best first."""
+        cfg = self.config
+        vector = vector if vector is not None else self.embed_query(query)
+        years = list(years) if years is not None else years_in(query)
+        allowed = self.reader.allowed_ids(self.filters)
+        dense = self.reader.dense(vector, cfg.fetch_k, allowed)
+        lexical = self.reader.lexical.search(query, cfg.fetch_k, allowed)
+        fused = self._fuse(dense, lexical)
+        for cid in fused:
+            fused[cid] *= self._year_factor(cid, years)
+        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)[: cfg.top_k]
+        similarity = dict(dense)
+        similarity.update(self._similarities([c for c in ranked if c not in similarity], vector))
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
+        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        return [
+            Passage(
+                chunk=self.reader.chunks[cid],
+                meta=self.reader.meta(self.reader.chunks[cid]),
+                score=fused[cid],
+                dense_rank=dense_rank.get(cid),
+                lexical_rank=lexical_rank.get(cid),
+                similarity=similarity.get(cid),
+            )
+            for cid in ranked
+        ]
+
+    def _fuse(
+        self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+    ) -> dict[str, float]:
+        fused: dict[str, float] = {}
+        if self.config.fusion == "rrf":
+            for hits in (dense, lexical):
+                for rank, (cid, _) in enumerate(hits, start=1):
+                    fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+            return fused
+        w = self.config.dense_weight
+        for hits, weight in ((dense, w), (lexical, 1.0 - w)):
+            if not hits:
+                continue
+            scores = [s for _, s in hits]
+            low, high = min(scores), max(scores)
+            for cid, s in hits:
+                norm = (s - low) / (high - low) if high > low else 1.0
+                fused[cid] = fused.get(cid, 0.0) + weight * norm
+        return fused
+
+    def _year_factor(self, chunk_id: str, years: Sequence[int]) -> float:
+        if not years:
+            return 1.0
+        chunk = self.reader.chunks[chunk_id]
+        if self.reader.meta(chunk).year in years:
+            return 1.0 + self.config.year_doc_boost
+        if any(str(y) in chunk.text for y in years):
+            return 1.0 + self.config.year_text_boost
+        return 1.0
+
+    def _similarities(self, chunk_ids: list[str], vector: list[float]) -> dict[str, float]:
+        if not chunk_ids:
+            return {}
+        q = np.asarray(vector)
+        return {cid: float(np.dot(q, v)) for cid, v in self.reader.vectors(chunk_ids).items()}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [
+            NodeWithScore(
+                node=TextNode(
+                    id_=p.chunk.chunk_id,
+                    text=p.chunk.text,
+                    start_char_idx=p.chunk.start,
+                    end_char_idx=p.chunk.end,
+                    metadata=p.meta.model_dump(),
+                ),
+                score=p.score,
+            )
+            for p in self.search(query_bundle.query_str)
+        ]

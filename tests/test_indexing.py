@@ -1,0 +1,142 @@
+"""Incremental, failure-safe index builds, against a real Chroma store (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.errors import CorpusError, IndexMissingError
+from assistant.pipeline import Pipeline
+from assistant.store import IndexReader, read_manifest
+
+pytestmark = pytest.mark.unit
+
+
+def chroma_ids(pipeline: Pipeline) -> set[str]:
+    return set(pipeline.reader.collection.get(include=[])["ids"])
+
+
+def test_first_build_indexes_every_document_with_its_metadata(fake_pipeline):
+    report = fake_pipeline.build()
+    assert report.documents == 5 and len(report.added) == 5
+    assert report.embedded_chunks == report.chunks > 5
+    reader = fake_pipeline.reader
+    assert reader.documents["003_934f7f560a60dbae"].meta.published == "2019-07-24"
+    assert chroma_ids(fake_pipeline) == set(reader.chunks)
+    stored = reader.collection.get(ids=[next(iter(reader.chunks))], include=["metadatas"])
+    assert stored["metadatas"][0]["doc_id"] in reader.documents
+
+
+def test_a_second_build_re_embeds_nothing(fake_pipeline):
+    fake_pipeline.build()
+    embedded_before = fake_pipeline.embed_model.embedded
+    report = fake_pipeline.build()
+    assert report.embedded_chunks == 0
+    assert fake_pipeline.embed_model.embedded == embedded_before
+    assert len(report.unchanged) == 5 and not (report.added or report.updated or report.removed)
+
+
+def test_editing_one_file_re_embeds_only_that_file(fake_pipeline, corpus_dir):
+    first = fake_pipeline.build()
+    path = corpus_dir / "002_8195b7b72e696d93.txt"
+    path.write_text(path.read_text() + "\nA new paragraph about dogs and cats.\n")
+    report = fake_pipeline.build()
+    assert report.updated == ("002_8195b7b72e696d93",)
+    new_chunks = [c for c in fake_pipeline.reader.chunks.values() if c.doc_id.startswith("002")]
+    assert report.embedded_chunks == len(new_chunks) < first.chunks
+    # The old version's vectors are gone from Chroma, the new ones searchable.
+    assert chroma_ids(fake_pipeline) == set(fake_pipeline.reader.chunks)
+    hits = fake_pipeline.search("dogs and cats")
+    assert hits[0].chunk.doc_id == "002_8195b7b72e696d93" and "dogs" in hits[0].chunk.text
+
+
+def test_editing_a_sidecar_re_indexes_that_document(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    sidecar = corpus_dir / "003_934f7f560a60dbae.meta.yaml"
+    sidecar.write_text(sidecar.read_text().replace("Heart (Four Counties)", "Heart Radio"))
+    report = fake_pipeline.build()
+    assert report.updated == ("003_934f7f560a60dbae",)
+    assert fake_pipeline.reader.documents["003_934f7f560a60dbae"].meta.publisher == "Heart Radio"
+
+
+def test_deleting_a_file_removes_its_chunks(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    (corpus_dir / "001_db44794824846e28.txt").unlink()
+    report = fake_pipeline.build()
+    assert report.removed == ("001_db44794824846e28",)
+    assert not any(cid.startswith("001_") for cid in chroma_ids(fake_pipeline))
+    assert all(p.chunk.doc_id != "001_db44794824846e28" for p in fake_pipeline.search("HMIC 2013"))
+
+
+def test_a_broken_file_is_skipped_and_the_rest_indexed(fake_pipeline, corpus_dir):
+    (corpus_dir / "zz_broken.txt").write_bytes(b"\xff\xfe\x00\x00 not text")
+    report = fake_pipeline.build()
+    assert report.documents == 5 and report.partial
+    assert [s.path for s in report.skipped] == ["zz_broken.txt"]
+
+
+def test_a_file_that_breaks_later_keeps_its_last_good_version(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    (corpus_dir / "003_934f7f560a60dbae.txt").write_bytes(b"\x00\x00 corrupted")
+    report = fake_pipeline.build()
+    assert report.partial and report.documents == 5
+    assert "003_934f7f560a60dbae" in report.unchanged
+    assert any(
+        "21 child protection case files" in c.text for c in fake_pipeline.reader.chunks.values()
+    )
+
+
+def test_a_build_that_fails_part_way_leaves_the_previous_index_answering(fake_pipeline, corpus_dir):
+    fake_pipeline.settings = fake_pipeline.settings.replace(embed_batch=4)
+    fake_pipeline.build()
+    before = fake_pipeline.search("missing children")
+    manifest_before = read_manifest(fake_pipeline.settings.index)
+    for name in ("000_f69caca4407db16f.txt", "004_16b96cc67d0bace7.txt"):
+        path = corpus_dir / name
+        path.write_text(path.read_text() + "\nExtra closing remarks about budgets.\n")
+    fake_pipeline.embed_model.fail_after(9)  # dies after the first batch was stored
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fake_pipeline.build()
+    assert read_manifest(fake_pipeline.settings.index) == manifest_before
+    reopened = IndexReader(fake_pipeline.settings)
+    assert [p.chunk.chunk_id for p in fake_pipeline.search("missing children")] == [
+        p.chunk.chunk_id for p in before
+    ]
+    assert set(reopened.chunks) == manifest_before.all_chunk_ids()
+    # The next build finishes the job, reusing the vectors the failed one stored.
+    fake_pipeline.embed_model.fail_after(None)
+    report = fake_pipeline.build()
+    changed = [c for c in fake_pipeline.reader.chunks.values() if c.doc_id[:3] in ("000", "004")]
+    assert report.embedded_chunks == len(changed) - 8  # two batches of 4 were kept
+    assert chroma_ids(fake_pipeline) == set(fake_pipeline.reader.chunks)
+
+
+def test_an_empty_corpus_changes_nothing_and_says_why(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    generation = read_manifest(fake_pipeline.settings.index).generation
+    for path in corpus_dir.iterdir():
+        path.unlink()
+    (corpus_dir / "bad.pdf").write_bytes(b"garbage")
+    with pytest.raises(CorpusError, match="no readable documents"):
+        fake_pipeline.build()
+    assert read_manifest(fake_pipeline.settings.index).generation == generation
+
+
+def test_changing_the_chunk_size_re_embeds_everything(fake_pipeline):
+    first = fake_pipeline.build()
+    fake_pipeline.settings = fake_pipeline.settings.replace(chunk_tokens=300, chunk_overlap=40)
+    report = fake_pipeline.build()
+    assert len(report.updated) == 5 and report.embedded_chunks == report.chunks < first.chunks
+
+
+def test_searching_before_any_build_is_a_clear_error(fake_pipeline):
+    with pytest.raises(IndexMissingError, match="assistant index"):
+        fake_pipeline.search("anything")
+
+
+def test_the_manifest_records_model_and_chunking(fake_pipeline):
+    fake_pipeline.build()
+    manifest = json.loads((fake_pipeline.settings.index / "manifest.json").read_text())
+    assert manifest["model"] == "fake"
+    assert manifest["chunking"] == {"tokens": 160, "overlap": 32}
