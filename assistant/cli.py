@@ -5,6 +5,7 @@ Reads the environment and flags once into `Settings`; turns user errors into one
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -13,11 +14,13 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from assistant.chat import Turn
 from assistant.dates import human_date
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, QuestionError
+from assistant.evalcli import add_eval_arguments, cmd_eval
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
-from assistant.types import BuildReport, Filters, Passage
+from assistant.types import Answer, BuildReport, Filters, Passage
 
 EXIT_PARTIAL = 7  # the index was built, but some corpus files could not be read
 
@@ -70,6 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-k", "--top-k", type=int, default=None, help="how many passages")
     _filter_args(p)
     p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question, citing sources")
+    p.add_argument("question", nargs="?", help="the question (or use --batch)")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; - for stdin")
+    _filter_args(p)
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
+    _filter_args(p)
+    p.set_defaults(handler=cmd_chat)
+
+    p = sub.add_parser("eval", parents=[common], help="run the known-facts eval set")
+    add_eval_arguments(p)
+    p.set_defaults(handler=cmd_eval)
 
     return parser
 
@@ -137,12 +154,96 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if bool(args.question) == bool(args.batch):
+        raise QuestionError("give either a question or --batch FILE")
+    pipeline = Pipeline(settings)
+    filters = filters_from(args)
+    if args.question:
+        answer = pipeline.ask(args.question, filters=filters)
+        print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
+        return 0
+    failed = 0
+    for line in _batch_lines(args.batch):
+        try:
+            answer = pipeline.ask(line, filters=filters)
+        except QuestionError as e:
+            failed += 1
+            error = {"question": line[:200], "error": str(e)}
+            print(json.dumps(error) if args.json else f"error: {e}\n", flush=True)
+            continue
+        print(answer.model_dump_json() if args.json else format_answer(answer) + "\n", flush=True)
+    return QuestionError.exit_code if failed else 0
+
+
+def _batch_lines(source: str) -> list[str]:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as e:
+        raise QuestionError(f"cannot read questions from {source}: {e.strerror}") from None
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    pipeline = Pipeline(settings)
+    pipeline.reader  # noqa: B018 - fail now, not at the first question, if there is no index
+    filters = filters_from(args)
+    history: list[Turn] = []
+    print("Ask about the reports. /new starts a new conversation, /quit (or Ctrl-D) leaves.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/new":
+            history.clear()
+            print("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            answer = pipeline.ask(question, history, filters)
+        except QuestionError as e:
+            print(f"error: {e}")
+            continue
+        history.append(Turn(question, answer.searched_for, answer))
+        print(answer.model_dump_json() if args.json else format_answer(answer))
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer for the terminal: the text, what was searched, then numbered sources."""
+    lines = [answer.answer, ""]
+    if answer.searched_for != answer.question:
+        lines.append(f"(searched for: {answer.searched_for})")
+    if answer.notice:
+        lines.append(f"Note: {answer.notice}")
+    if answer.citations:
+        lines.append("Sources:")
+    for c in answer.citations:
+        page = f", p. {c.page}" if c.page else ""
+        details = ", ".join(x for x in (c.publisher, c.kind, human_date(c.published)) if x)
+        lines.append(f"[{c.n}] {c.title}{page}")
+        lines.append(f"    {details}  ({c.doc_id})")
+        if c.url:
+            lines.append(f"    {c.url}")
+        lines.append(f"    “{_shorten(c.quote, 600)}”")
+    if answer.suggestions:
+        lines.append("Nearest passages (suggestions, not an answer):")
+    for i, s in enumerate(answer.suggestions, start=1):
+        lines.append(f"  {i}. {s.title} ({human_date(s.published)}, {s.doc_id})")
+        lines.append(f"     {_shorten(s.passage, 240)}")
+    return "\n".join(lines).rstrip()
+
+
 def _shorten(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager, reads like a function
+class _progress_bar:
     """A tqdm bar on a terminal; plain progress lines on stderr when it is a log or a pipe."""
 
     def __init__(self, label: str) -> None:

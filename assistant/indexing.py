@@ -34,6 +34,7 @@ from assistant.store import (
     write_jsonl,
 )
 from assistant.types import BuildReport, Chunk, Document
+from assistant.vocabulary import Vocabulary
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -155,9 +156,16 @@ class IndexBuilder:
         ordered = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
         write_jsonl(folder / "documents.jsonl", (docs[d].model_dump() for d in sorted(docs)))
         write_jsonl(folder / "chunks.jsonl", (c.model_dump() for c in ordered))
-        LexicalIndex.build(
-            [c.chunk_id for c in ordered], [embed_text(c, docs[c.doc_id]) for c in ordered]
-        ).save(folder / "bm25")
+        texts = [embed_text(c, docs[c.doc_id]) for c in ordered]
+        LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
+        Vocabulary.build(texts, self.embed_model, self._previous_vocabulary()).save(folder)
+
+    def _previous_vocabulary(self) -> Vocabulary | None:
+        old = read_manifest(self.settings.index)
+        folder = self.settings.index / f"gen-{old.generation}" if old else None
+        if folder is None or not (folder / "vocabulary.json").is_file():
+            return None
+        return Vocabulary.load(folder)
 
     def _collect_garbage(self, collection: Any, manifest: Manifest) -> None:
         """After the commit: drop vectors and folders no manifest points at any more."""

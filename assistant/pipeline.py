@@ -4,17 +4,22 @@ ready retriever and answerer out. Loads the model and opens the index once.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from functools import cached_property
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
+from assistant.chat import Turn, rewrite
 from assistant.corpus import load_corpus
 from assistant.embed import MODEL_ID, load_embedder
 from assistant.indexing import IndexBuilder, Progress
+from assistant.query import analyse, validate
 from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.settings import Settings
 from assistant.store import IndexReader
-from assistant.types import BuildReport, Filters, Passage
+from assistant.types import Answer, BuildReport, Filters, Passage
 
 
 class Pipeline:
@@ -28,6 +33,7 @@ class Pipeline:
         self._embed_model = embed_model
         self.model_id = model_id
         self._reader: IndexReader | None = None
+        self._answerer: Answerer | None = None
 
     @cached_property
     def embed_model(self) -> BaseEmbedding:
@@ -47,7 +53,18 @@ class Pipeline:
         """The open index, reopened when a newer build has been committed."""
         if self._reader is None or self._reader.is_stale():
             self._reader = IndexReader(self.settings)
+            self._answerer = None
         return self._reader
+
+    @property
+    def answerer(self) -> Answerer:
+        reader = self.reader
+        if self._answerer is None:
+            config = AnswerConfig()
+            if self.settings.abstain_threshold is not None:
+                config = AnswerConfig(abstain_threshold=self.settings.abstain_threshold)
+            self._answerer = ExtractiveAnswerer(reader, self.embed_model, config)
+        return self._answerer
 
     def retriever(self, filters: Filters | None = None) -> HybridRetriever:
         s = self.settings
@@ -56,3 +73,36 @@ class Pipeline:
 
     def search(self, query: str, filters: Filters | None = None) -> list[Passage]:
         return self.retriever(filters).search(query)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer a question (a follow-up, given the earlier turns), citing its sources."""
+        return self.ask_traced(question, history, filters)[0]
+
+    def ask_traced(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+    ) -> tuple[Answer, list[Passage]]:
+        """`ask`, also returning the passages retrieved (for evals and debugging)."""
+        started = time.perf_counter()
+        question = validate(question, self.settings.max_question_chars)
+        searched = rewrite(question, history)
+        intent = analyse(searched)
+        retriever = self.retriever(filters)
+        vector = retriever.embed_query(searched)
+        passages = retriever.search(searched, vector=vector, years=intent.years)
+        retrieved = time.perf_counter()
+        answer = self.answerer.answer(question, searched, intent, passages, vector)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((done - retrieved) * 1000, 1),
+            "total": round((done - started) * 1000, 1),
+        }
+        return answer.model_copy(update={"timings_ms": timings}), passages

@@ -21,6 +21,7 @@ from assistant.errors import BackendError, IndexMissingError
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, DocumentMeta, Filters
+from assistant.vocabulary import Vocabulary
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -134,6 +135,7 @@ class IndexReader:
         self.documents = load_documents(settings.index, generation)
         self.chunks = {c.chunk_id: c for c in load_chunks(settings.index, generation)}
         self.lexical = LexicalIndex.load(settings.index / f"gen-{generation}" / "bm25")
+        self.vocabulary = Vocabulary.load(settings.index / f"gen-{generation}")
         self.collection = chroma_collection(settings)
 
     def is_stale(self) -> bool:

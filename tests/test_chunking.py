@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import tiktoken
 
@@ -52,7 +54,7 @@ def test_chunks_overlap_by_whole_sentences():
     text = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(40))
     spans = chunk_spans(text, 40, 12)
     assert len(spans) > 3
-    for (s1, e1), (s2, _) in zip(spans, spans[1:]):
+    for (_s1, e1), (s2, _) in itertools.pairwise(spans):
         assert s2 < e1, "consecutive chunks share their boundary sentence"
         assert text[s2 : s2 + 8] == "Sentence", "chunks start at a sentence"
         assert count_tokens(text[s2:e1]) <= 12

@@ -39,7 +39,7 @@ def index_json(dirs: list[str], **kw: object) -> tuple[dict, subprocess.Complete
 
 
 def test_index_then_incremental_updates(dirs, corpus_dir):
-    report, proc = index_json(dirs)
+    report, _proc = index_json(dirs)
     assert report["documents"] == 5 and report["chunks"] > 5
     assert report["embedded_chunks"] == report["chunks"]
 

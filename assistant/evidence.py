@@ -1,0 +1,372 @@
+"""Evidence for an extractive answer: the sentences of the retrieved passages, each scored
+for how well it answers the question (meaning, shared words, the kind of answer wanted,
+the years named, the passage's rank). Spans stay offsets into the document text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+
+import numpy as np
+
+from assistant.chunking import sentence_spans
+from assistant.dates import MONTH_NAMES, years_in
+from assistant.query import STOPWORDS, Intent, content_stems, stem, words
+from assistant.types import Chunk, Document, Passage
+
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million dozen half quarter third"
+).split()
+_NUMBER = re.compile(
+    r"(?<![\w/])(\d[\d,.]*\s?(%|per ?cent)?|(" + "|".join(_NUMBER_WORDS) + r")(-\w+)?)(?![\w/])",
+    re.I,
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_MONTH = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|spring|summer|autumn|winter|last (month|year|week))\b"
+)
+_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
+_NAME = re.compile(r"(?<!^)(?<![.:“\"] )\b[A-Z][\w’'-]+(?:\s+(?:and|of|or|for)?\s*[A-Z][\w’'-]+)+")
+_FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "a"})
+_GENERIC = frozenset({"team", "unit", "programme", "program", "officers", "group", "scheme"})
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Weights of the sentence features. Fitted on the eval set's tune split only, with
+    `python evals/fit_weights.py` (a conditional-logit fit of which sentence answers)."""
+
+    semantic: float = 1.0
+    lexical: float = 0.771
+    window: float = 0.631
+    phrase: float = 0.597
+    answer_type: float = 0.868
+    passage_rank: float = 0.171
+    passage_similarity: float = 0.009
+    year: float = 0.024
+    short: float = -0.074
+
+    def weights(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage (with the list or quote a colon introduces), the
+    sentences around it, and its evidence features."""
+
+    doc: Document
+    start: int
+    end: int
+    passage: Passage
+    rank: int  # best rank of a passage holding it, from 1
+    window: tuple[int, int] = (0, 0)  # the sentence before through the sentence after
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start : self.end]
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.doc.doc_id, self.start, self.end)
+
+
+class CorpusStats:
+    """Document frequencies of word stems over the chunks, for weighting question words."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.n = max(len(chunks), 1)
+        df: Counter[str] = Counter()
+        vocab: set[str] = set()
+        lowercase: set[str] = set()
+        for chunk in chunks:
+            df.update(set(content_stems(chunk.text)))
+            tokens = words(chunk.text)
+            vocab.update(w.lower() for w in tokens)
+            lowercase.update(w for w in tokens if w.islower())
+        self.df = df
+        self.vocab = vocab
+        self.lowercase = lowercase  # words the corpus writes in lower case somewhere
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+    def known(self, word: str) -> bool:
+        low = word.lower()
+        return low in self.vocab or self.df.get(stem(low), 0) > 0
+
+
+@lru_cache(maxsize=4096)
+def _doc_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
+def candidates(passages: Sequence[Passage], documents: dict[str, Document]) -> list[Candidate]:
+    """Every sentence of the passages once, in passage order; a sentence ending in a colon
+    comes with what it introduces."""
+    found: dict[tuple[str, int], Candidate] = {}
+    for rank, passage in enumerate(passages, start=1):
+        doc = documents[passage.chunk.doc_id]
+        spans = _doc_sentences(doc.text)
+        for i, (s, e) in enumerate(spans):
+            if s < passage.chunk.start or e > passage.chunk.end or (doc.doc_id, s) in found:
+                continue
+            if len(words(doc.text[s:e])) < 3:
+                continue
+            e = _complete(doc.text, spans, i)
+            before = spans[i - 1][0] if i > 0 else s
+            after = next((b for a, b in spans[i + 1 :] if a >= e), e)
+            found[(doc.doc_id, s)] = Candidate(doc, s, e, passage, rank, (before, after))
+    return list(found.values())
+
+
+def _complete(text: str, spans: Sequence[tuple[int, int]], i: int) -> int:
+    """Where a unit starting at sentence `i` ends: a sentence ending in a colon runs on
+    through the bulleted list, or the one sentence, it introduces; so does a heading (a
+    short line without a full stop) through the line under it."""
+    s, e = spans[i]
+    if i + 1 >= len(spans):
+        return e
+    sentence = text[s:e].rstrip()
+    heading = (
+        not sentence.endswith((".", "?", "!", ";", ",", "”", '"', ":"))
+        and len(sentence.split()) <= 12
+    )
+    if heading:
+        return spans[i + 1][1]
+    if not sentence.endswith(":"):
+        return e
+    following = list(spans[i + 1 : i + 9])
+    if _is_bullet(text, following[0][0]):
+        end = following[0][1]
+        for span in following[1:]:
+            if not _is_bullet(text, span[0]):
+                break
+            end = span[1]
+        return end
+    return following[0][1]
+
+
+def _is_bullet(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(re.match(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s", text[line_start : start + 1]))
+
+
+def score_all(
+    cands: list[Candidate],
+    intent: Intent,
+    question_vector: Sequence[float],
+    sentence_vectors: Sequence[Sequence[float]],
+    stats: CorpusStats,
+    config: ScoringConfig,
+    related: dict[str, list[tuple[str, float]]] | None = None,
+) -> None:
+    """Fill in each candidate's features and weighted score. `related` maps a question
+    term to corpus terms of like meaning, which count as partial matches."""
+    q = np.asarray(question_vector)
+    weights = {t: stats.idf(t) for t in intent.terms}
+    total = sum(weights.values()) or 1.0
+    related = related or {}
+
+    def overlap(present: set[str]) -> float:
+        found = 0.0
+        for term, weight in weights.items():
+            if term in present:
+                found += weight
+            else:
+                found += weight * max(
+                    (s for t, s in related.get(term, ()) if t in present), default=0
+                )
+        return found / total
+
+    bigrams = _bigrams(intent.text)
+    w = config.weights()
+    for cand, vector in zip(cands, sentence_vectors, strict=True):
+        text = cand.text
+        own = set(content_stems(text))
+        around = set(content_stems(cand.doc.text[cand.window[0] : cand.window[1]]))
+        around |= set(content_stems(cand.doc.meta.title))
+        f = cand.features
+        f["semantic"] = float(np.dot(q, np.asarray(vector)))
+        f["lexical"] = overlap(own)
+        f["window"] = overlap(around)
+        f["phrase"] = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
+        f["answer_type"] = answer_type_score(intent, text, stats)
+        f["passage_rank"] = 1.0 / cand.rank
+        f["passage_similarity"] = cand.passage.similarity or 0.0
+        f["year"] = _year_score(intent, cand)
+        f["short"] = 1.0 if len(text.split()) < 8 else 0.0
+        cand.score = sum(w[name] * value for name, value in f.items())
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent word pairs, but not pairs of function words ("of the") unless the first is
+    a modal ("should have"), which often carries a question's point."""
+    tokens = [t.lower() for t in words(text)]
+    pairs = itertools.pairwise(tokens)
+    return {(a, b) for a, b in pairs if a not in STOPWORDS or b not in STOPWORDS or a in _MODALS}
+
+
+_MODALS = frozenset("should would could must will might may can".split())
+
+
+def _year_score(intent: Intent, cand: Candidate) -> float:
+    """How closely the sentence is tied to a year the question names."""
+    if not intent.years:
+        return 0.0
+    years = [str(y) for y in intent.years]
+    if any(y in cand.text for y in years):
+        return 1.0
+    if cand.doc.meta.year in intent.years:
+        return 0.7
+    if any(y in cand.doc.text[cand.window[0] : cand.window[1]] for y in years):
+        return 0.5
+    if any(y in cand.passage.chunk.text for y in years):
+        return 0.3
+    if set(intent.years) & doc_years(cand.doc):
+        return 0.2
+    return 0.0
+
+
+def doc_years(doc: Document) -> set[int]:
+    """The years a document is about: those it names, and the year it was published."""
+    found = set(_years_named(doc.text))
+    return found | ({doc.meta.year} if doc.meta.year else set())
+
+
+@lru_cache(maxsize=4096)
+def _years_named(text: str) -> tuple[int, ...]:
+    return tuple(years_in(text))
+
+
+def answer_type_score(intent: Intent, text: str, stats: CorpusStats) -> float:
+    """How well a sentence supplies the kind of answer the question wants (0 to 1)."""
+    if intent.kind == "acronym" and intent.acronym:
+        return 1.0 if expansion(intent.acronym, text) else 0.0
+    if intent.kind == "number":
+        return _number_score(intent, text)
+    if intent.kind == "date":
+        if _MONTH.search(text) or re.search(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", text):
+            return 1.0
+        return 0.6 if _DATE_NUM.search(text) else 0.0
+    if intent.kind == "person":
+        if not has_person(text, stats):
+            return 0.0
+        said = set(content_stems(text))
+        return 1.0 if all(r in said for r in intent.role) else 0.5
+    if intent.kind == "name":
+        return 1.0 if has_name(text) else 0.0
+    return 0.0
+
+
+def _number_score(intent: Intent, text: str) -> float:
+    """1 for a number of the thing asked about ("21 case files" for "how many case
+    files"), or any number when the question names no unit; 0.5 for a number of something
+    else; 0 for no number."""
+    best = 0.0
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0).strip()
+        if _YEAR.match(raw) or raw.lower() in ("one", "half", "third"):
+            continue  # years and "one of ..." are rarely the number asked for
+        if not intent.unit:
+            return 1.0
+        percent = "%" in raw or "cent" in raw.lower()
+        best = max(best, 0.3 if percent else 0.5)  # a share is not a count
+        after = [stem(w) for w in words(text[m.end() : m.end() + 60])][:5]
+        if not percent and any(u in after for u in intent.unit):
+            return 1.0
+    return best
+
+
+def has_name(text: str) -> bool:
+    """A proper name of several words (a body, a team, a person), not opening the sentence."""
+    return any(m.start() > 0 for m in _NAME.finditer(text))
+
+
+def has_person(text: str, stats: CorpusStats) -> bool:
+    """A person's name: two or three capitalised words in a row, none of which the corpus
+    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police")."""
+    for m in _PERSON.finditer(text):
+        tokens = [t.rstrip("’'s") for t in m.group(0).split()]
+        if any(t.lower() in stats.lowercase or t.upper() == t or t in _NOT_NAMES for t in tokens):
+            continue
+        return True
+    return False
+
+
+_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+){1,2}\b")
+_NOT_NAMES = frozenset(
+    "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
+    "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "
+    # Head words of the names of bodies, not people.
+    "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "
+    "Constabulary Department Agency Programme Report Review Inspection Assessment Court "
+    "Authority Trust Partnership Committee Group Crime Children Force County".split()
+) | {m.capitalize() for m in MONTH_NAMES}
+
+
+def expansion(acronym: str, text: str) -> tuple[int, int] | None:
+    """The span of the words that spell out `acronym` next to it ("Multi Agency ... (MADRA)",
+    or "MOSOVO (Management of ...)"), if the sentence has one."""
+    for m in re.finditer(rf"\(\s*{re.escape(acronym)}\s*\)", text):
+        before = list(re.finditer(r"[\w’'&-]+", text[: m.start()]))[-(2 * len(acronym) + 4) :]
+        # "Integrated Offender Manager team (IOM)": a generic last word may not count.
+        ends = [len(before)]
+        if before and before[-1].group(0).lower() in _GENERIC:
+            ends.append(len(before) - 1)
+        for end in ends:
+            for i in range(end):
+                if _spells(acronym, [w.group(0) for w in before[i:end]]):
+                    return before[i].start(), before[end - 1].end()
+    for m in re.finditer(rf"\b{re.escape(acronym)}\s*\(([^)]{{3,120}})\)", text):
+        inner = list(re.finditer(r"[\w’'&-]+", m.group(1)))
+        if inner and _spells(acronym, [w.group(0) for w in inner]):
+            return m.start(1), m.end(1)
+    return None
+
+
+def _spells(acronym: str, tokens: list[str]) -> bool:
+    """Can the tokens, in order, each give its initial (or, if a function word, nothing; if in
+    capitals, its letters) to spell the acronym? The first and last tokens must count."""
+    target = acronym.upper().replace("&", "")
+    parts = [p for t in tokens for p in re.split(r"-", t) if p and p != "&"]
+
+    def options(word: str) -> list[str]:
+        opts = [word[0].upper()]
+        if word.isupper() and len(word) > 1:
+            opts.append(word.upper())
+        low = word.lower()
+        opts += [word[0].upper() + ch.upper() for ch in low[1:4] if ch.isalpha()]
+        if low in _FUNCTION:
+            opts.append("")
+        return opts
+
+    memo: dict[tuple[int, int], bool] = {}
+
+    def fits(i: int, j: int) -> bool:
+        if i == len(parts):
+            return j == len(target)
+        if (i, j) in memo:
+            return memo[(i, j)]
+        ok = False
+        for opt in options(parts[i]):
+            if opt == "" and i in (0, len(parts) - 1):
+                continue
+            if target.startswith(opt, j) and fits(i + 1, j + len(opt)):
+                ok = True
+                break
+        memo[(i, j)] = ok
+        return ok
+
+    return bool(parts) and fits(0, 0)

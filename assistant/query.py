@@ -1,0 +1,215 @@
+"""Understand a question before answering it: check it can be asked, what kind of answer
+it wants (a number, a date, a name, an acronym's expansion, a finding), which years it
+names and which of its words carry its meaning. Plain rules, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from assistant.dates import years_in
+from assistant.errors import QuestionError
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom whose why will with would you your
+    yours yourself yourselves what's who's it's there's that's were weren't wasn't isn't
+    aren't didn't doesn't don't hasn't haven't hadn't won't can't couldn't shouldn't
+    wouldn't said say says tell told according many much""".split()
+)
+# Words that frame a question rather than say what it is about.
+FRAME_WORDS = frozenset(
+    """mean means meant stand stands short abbreviation acronym name named called exactly
+    please know explain describe""".split()
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&-]*")
+_ACRONYM = re.compile(r"\b([A-Z][A-Z&]{1,9})s?\b")
+_NOT_ACRONYMS = frozenset({"I", "UK", "TV", "OK", "AM", "PM"})
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks for."""
+
+    text: str
+    kind: str  # number | date | person | name | acronym | definition | yesno | finding
+    acronym: str | None
+    unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
+    role: tuple[str, ...]  # for person questions: stems of the role ("chief constable")
+    years: tuple[int, ...]
+    terms: tuple[str, ...]  # content-word stems, in order, without repeats
+    term_words: tuple[str, ...]  # a word as written for each stem in `terms`
+    proper: tuple[str, ...]  # capitalised words and acronyms, as written
+
+
+def validate(question: str, max_chars: int) -> str:
+    """The question, stripped; raises `QuestionError` for an empty or oversized one."""
+    text = " ".join(question.split())
+    if not text:
+        raise QuestionError("the question is empty: type a question about the reports")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Ask about one thing at a time, in a sentence or two."
+        )
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError(f"the question {text[:40]!r} has no words in it")
+    return text
+
+
+@cache
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower().replace("’", "'")))  # type: ignore[attr-defined]
+
+
+def words(text: str) -> list[str]:
+    return [w.strip("'’-") for w in _TOKEN.findall(text)]
+
+
+def content_terms(text: str) -> dict[str, str]:
+    """The words that carry meaning, as {stem: first word with that stem}, in order."""
+    seen: dict[str, str] = {}
+    for w in words(text):
+        low = w.lower()
+        if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
+            continue
+        seen.setdefault(stem(low), low)
+    return seen
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order, without repeats."""
+    return list(content_terms(text))
+
+
+def analyse(question: str) -> Intent:
+    q = question.strip()
+    low = q.lower()
+    acronym = _asked_acronym(q, low)
+    kind = "acronym" if acronym else _kind(low)
+    return Intent(
+        text=q,
+        kind=kind,
+        acronym=acronym,
+        unit=tuple(_unit(low)) if kind == "number" else (),
+        role=tuple(_role(low)) if kind == "person" else (),
+        years=tuple(years_in(q)),
+        terms=tuple(content_terms(q)),
+        term_words=tuple(content_terms(q).values()),
+        proper=tuple(_proper_words(q)),
+    )
+
+
+def _asked_acronym(q: str, low: str) -> str | None:
+    found = [m.group(1) for m in _ACRONYM.finditer(q) if m.group(1) not in _NOT_ACRONYMS]
+    if not found:
+        return None
+    asks_meaning = re.search(
+        r"\b(stand|stands) for\b|\bshort for\b|\bmean(s|ing)?\b|\babbreviat", low
+    )
+    bare = re.fullmatch(
+        r"\s*(what|who)(\s+is|\s+are|'s|’s)\s+(the\s+|an?\s+)?[a-z&]+s?\s*(team|unit|programme)?\s*\??\s*",
+        low,
+    )
+    return found[0] if asks_meaning or bare else None
+
+
+_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("date", (
+        r"^(when|since when)\b",
+        r"\b(what|which) (date|day|year|month|time)\b",
+        r"\bhow (early|long ago)\b",
+        r"\bwhen (was|were|did|is|will)\b",
+    )),
+    ("number", (
+        r"\bhow (many|much|often|long|old|big|large|fast|far)\b",
+        r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate)\b",
+        r"\bwhat('s| is| was) the (average|number|total|proportion|percentage)\b",
+    )),
+    ("person", (
+        r"^(who|whom|whose)\b",
+        r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
+        r"\bwhich (person|people|officers?|inspector|chief constable|constable|m[ae]n|wom[ae]n)\b",
+        r"\bwhat is (his|her|their) name\b",
+    )),
+    ("name", (
+        r"\bwhat is the name\b|\bname of\b|\bcalled\b",
+        r"\bwhich (team|unit|command|organi[sz]ation|body|agency|board|charity|council|"
+        r"department|force|scheme|initiative|programme|hub)\b",
+        r"\bwhat (is|was) the (new )?(team|unit|command|organisation|body|agency|board|"
+        r"scheme|initiative|programme|hub)\b",
+    )),
+    ("yesno", (r"^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b",)),
+    ("definition", (r"^(what|who)( is|'s|’s| are) (an? |the )?[\w -]{1,40}\??$",)),
+)  # fmt: skip
+
+
+def _kind(low: str) -> str:
+    for kind, patterns in _KINDS:
+        if any(re.search(p, low) for p in patterns):
+            return kind
+    return "finding"
+
+
+_AUXILIARIES = frozenset("did does do were was are is have had has will would can could".split())
+_COMPARATIVES = frozenset("faster slower quicker more less higher lower better worse".split())
+
+
+def _unit(low: str) -> list[str]:
+    m = re.search(r"\bhow (many|much)\s+(.*)", low)
+    if not m:
+        return []
+    unit: list[str] = []
+    for w in words(m.group(2)):
+        if w in STOPWORDS or w in _AUXILIARIES:
+            break
+        if w in _COMPARATIVES:  # "how much faster": a rate or percentage, not a unit
+            return []
+        unit.append(stem(w))
+    return unit
+
+
+def _role(low: str) -> list[str]:
+    """ "Which chief constable ...", "Who was the force's chief constable ...": the role."""
+    m = re.search(r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", low)
+    if not m:
+        return []
+    role: list[str] = []
+    for w in words(m.group(1) or m.group(2)):
+        if w.endswith(("'s", "’s")) and not role:
+            continue  # "Northamptonshire's chief constable"
+        if (w in STOPWORDS and w != "of") or w in _AUXILIARIES or w in _ROLE_ENDS:
+            break
+        if w != "of":
+            role.append(stem(w))
+    return role
+
+
+_ROLE_ENDS = frozenset("quoted responded said led leads runs ran commented spoke told".split())
+
+
+def _proper_words(q: str) -> list[str]:
+    """Capitalised words other than the first: names of people, places, bodies."""
+    found: list[str] = []
+    tokens = words(q)
+    for i, w in enumerate(tokens):
+        if not w[:1].isupper() or (i == 0 and not w.isupper()):
+            continue
+        if w.lower() in STOPWORDS or w in found:
+            continue
+        found.append(w)
+    return found

@@ -1,0 +1,173 @@
+"""Fit the extractive answerer's weights on the tune split of the eval set; held-out cases
+are never read.
+
+1. Sentence scoring (`ScoringConfig`): for every answerable tune case, the candidate
+   sentences of the final turn are labelled by whether they hold a required fact, and a
+   conditional-logit model (softmax over a case's candidates) learns which features pick
+   the right sentence.
+2. Abstention (`AnswerConfig` penalties and threshold): a logistic regression of
+   "the corpus answers this" on the best sentence's score and the doubts about it.
+
+Prints the values to paste into `assistant/evidence.py` and `assistant/answer.py`, with
+in-sample and cross-validated figures.
+
+    .venv/bin/python evals/fit_weights.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.chat import Turn
+from assistant.evals import Case, fact_present, load_cases
+from assistant.evidence import Candidate, ScoringConfig
+from assistant.pipeline import Pipeline
+from assistant.query import Intent, analyse
+from assistant.settings import Settings
+
+Ranking = list[tuple[np.ndarray, np.ndarray]]
+DOUBTS = ("unknown_words", "unknown_terms", "missing_type", "other_year")
+
+
+def final_turn(pipeline: Pipeline, case: Case) -> tuple[Intent, list[Candidate]]:
+    history: list[Turn] = []
+    for q in case.questions[:-1]:
+        answer = pipeline.ask(q, history)
+        history.append(Turn(q, answer.searched_for, answer))
+    answer, passages = pipeline.ask_traced(case.questions[-1], history)
+    intent = analyse(answer.searched_for)
+    vector = pipeline.retriever().embed_query(answer.searched_for)
+    answerer = pipeline.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    return intent, answerer.rank(intent, passages, vector)
+
+
+def ranking_data(pipeline: Pipeline, cases: list[Case]) -> Ranking:
+    names = list(ScoringConfig().weights())
+    data = []
+    for case in cases:
+        if not case.answerable:
+            continue
+        _, ranked = final_turn(pipeline, case)
+        labels = np.array([any(fact_present(c.text, f) for f in case.facts) for c in ranked])
+        if labels.any():
+            data.append((np.array([[c.features[n] for n in names] for c in ranked]), labels * 1.0))
+    return data
+
+
+def top1(data: Ranking, w: np.ndarray) -> float:
+    return float(np.mean([labels[np.argmax(x @ w)] for x, labels in data]))
+
+
+def fit_ranking(data: Ranking, w: np.ndarray, l2: float = 0.05) -> np.ndarray:
+    w = w.copy()
+    for _ in range(4000):
+        grad = -2 * l2 * w
+        for x, labels in data:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            pos = p * labels
+            grad += (pos / pos.sum()) @ x - p @ x
+        w += 0.05 * grad / len(data)
+    return w
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> np.ndarray:
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    for _ in range(20000):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (y - p) / len(y) - l2 * np.r_[w[:-1], 0]
+        w += 0.1 * grad
+    return w
+
+
+def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untyped-def]
+    results = []
+    for k in range(5):
+        train = [d for i, d in enumerate(items) if i % 5 != k]
+        test = [d for i, d in enumerate(items) if i % 5 == k]
+        results += score(test, fit(train))
+    return float(np.mean(results))
+
+
+def _history(pipeline: Pipeline, case: Case) -> list[Turn]:
+    history: list[Turn] = []
+    for q in case.questions[:-1]:
+        answer = pipeline.ask(q, history)
+        history.append(Turn(q, answer.searched_for, answer))
+    return history
+
+
+def calibrate_abstention(
+    rows: list[tuple[float, list[float], bool, bool]],
+) -> tuple[int, tuple[float, ...], float]:
+    """Grid search of the doubt penalties with, for each, the best threshold: most tune
+    cases passed (answered correctly, or abstained when unanswerable); ties go to smaller
+    penalties, then to the threshold furthest from any case."""
+    grid = [0.0, 0.5, 1.0, 2.0, 3.0]
+    best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
+    for penalties in itertools.product(grid, repeat=len(DOUBTS)):
+        conf = [s - float(np.dot(penalties, d)) for s, d, _, _ in rows]
+        levels = sorted(set(conf))
+        for lo, hi in itertools.pairwise(levels):
+            cut = (lo + hi) / 2
+            passed = sum(
+                (c >= cut and ok) if answerable else c < cut
+                for c, (_, _, answerable, ok) in zip(conf, rows, strict=True)
+            )
+            key = (passed, -sum(penalties), hi - lo)
+            if key > best[:3]:
+                best = (*key, penalties, cut)
+    return best[0], best[3], best[4]
+
+
+def main() -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    pipeline = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
+    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
+
+    data = ranking_data(pipeline, cases)
+    start = np.array(list(ScoringConfig().weights().values()))
+    print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
+    print(f"top-1 sentence holds a fact, current weights: {top1(data, start):.3f}")
+    cv = cross_validated(
+        data,
+        lambda train: fit_ranking(train, start),
+        lambda test, w: [labels[np.argmax(x @ w)] for x, labels in test],
+    )
+    print(f"  5-fold cross-validated, fitted weights:      {cv:.3f}")
+    w = fit_ranking(data, start)
+    w = w / w[0]  # semantic similarity keeps weight 1, so scores stay on its scale
+    print(f"  in sample, fitted weights:                   {top1(data, w):.3f}")
+    scoring = ScoringConfig(
+        **{k: round(float(v), 3) for k, v in zip(asdict(ScoringConfig()), w, strict=True)}
+    )
+    print(scoring)
+
+    answerer = pipeline.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    answerer.scoring = scoring
+    rows = []
+    for case in cases:
+        intent, ranked = final_turn(pipeline, case)
+        forced = pipeline.ask(case.questions[-1], _history(pipeline, case))
+        correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
+        doubts = answerer.doubts(intent, ranked[0])
+        rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
+    best = calibrate_abstention(rows)
+    print(f"abstention, tune cases passed: {best[0]}/{len(rows)}")
+    print(f"  penalties {dict(zip(DOUBTS, best[1], strict=True))}; abstain below {best[2]:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
