@@ -23,6 +23,7 @@ index: $(RUN_STAMP)
 
 test: $(DEV_STAMP) browser-deps
 	$(PY) -m pytest
+	$(VENV)/bin/assistant eval --gate --report test-output/eval-report.md
 
 unit: $(DEV_STAMP)
 	$(PY) -m pytest -m unit

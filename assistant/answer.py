@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from assistant.answer_types import expansion
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import human_date
 from assistant.evidence import (
@@ -23,7 +24,6 @@ from assistant.evidence import (
     ScoringConfig,
     candidates,
     doc_years,
-    expansion,
     score_all,
 )
 from assistant.query import Intent, content_stems
@@ -36,12 +36,12 @@ TYPED_KINDS = ("number", "date", "person", "name", "acronym")
 @dataclass(frozen=True)
 class AnswerConfig:
     # Calibrated with `assistant eval --calibrate` on the tune split (see evals/README.md).
-    abstain_threshold: float = 0.926
+    abstain_threshold: float = 0.505
     max_statements: int = 3
     extra_margin: float = 0.2  # a further statement scores within this of the best
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all (fitted with the weights):
-    unknown_word_penalty: float = 2.0  # per capitalised question word the corpus lacks
+    unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
     unknown_terms_penalty: float = 0.0  # times the weighted share of unknown question words
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     other_year_penalty: float = 0.0  # the question names a year the best sentence is not about
@@ -78,6 +78,7 @@ class ExtractiveAnswerer:
         self.scoring = scoring or ScoringConfig()
         self.stats = CorpusStats(list(reader.chunks.values()))
         self._vectors: dict[tuple[str, int, int], list[float]] = {}
+        self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
 
     def answer(
         self,
@@ -138,11 +139,12 @@ class ExtractiveAnswerer:
         ("youngsters": "children", "PCs": "computers")."""
         unknown = [(t, w) for t, w in zip(intent.terms, intent.term_words, strict=True)
                    if self.stats.df.get(t, 0) == 0]  # fmt: skip
-        if not unknown:
-            return {}
-        vectors = self.embed_model.get_text_embedding_batch([w for _, w in unknown])
-        vocabulary = self.reader.vocabulary
-        return {t: vocabulary.neighbours(v) for (t, _), v in zip(unknown, vectors, strict=True)}
+        todo = [w for _, w in unknown if w not in self._neighbours]
+        if todo:
+            vectors = self.embed_model.get_text_embedding_batch(todo)
+            for word, vector in zip(todo, vectors, strict=True):
+                self._neighbours[word] = self.reader.vocabulary.neighbours(vector)
+        return {t: self._neighbours[w] for t, w in unknown}
 
     def _glossary(self, intent: Intent) -> list[Passage]:
         """For "what does X stand for?", every chunk that spells X out, wherever it ranked."""

@@ -7,6 +7,7 @@ tune and held-out splits apart. Rendering and the regression gate are in `evalre
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -94,8 +95,13 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def fact_present(text: str, variants: Sequence[str]) -> bool:
+    """Is one of the variants in the text, as whole words ("21 files" is not in "2021
+    files"), ignoring case and runs of whitespace?"""
     haystack = normalise(text).lower()
-    return any(normalise(v).lower() in haystack for v in variants)
+    return any(
+        re.search(rf"(?<![\w]){re.escape(normalise(v).lower())}(?![\w])", haystack)
+        for v in variants
+    )
 
 
 def answer_words(answer: Answer) -> int:
@@ -205,20 +211,26 @@ def summaries(results: Sequence[CaseResult]) -> dict[str, dict[str, float | int 
 
 
 def calibrate_threshold(results: Sequence[CaseResult]) -> tuple[float, int]:
-    """The abstention threshold that passes most cases, given results of a run that never
-    abstained (forced answers): the midpoint of the widest best gap. Tune split only."""
+    """The abstention threshold for results of a run that never abstained (forced
+    answers), on the tune split only. See `best_threshold`."""
     tune = [r for r in results if r.split == "tune"]
-    levels = sorted({r.confidence for r in tune})
-    cuts = [(a + b) / 2 for a, b in itertools.pairwise(levels)] or [0.0]
-    best: tuple[int, float, float] = (-1, 0.0, 0.0)
-    for cut in cuts:
-        passed = sum(
-            (r.confidence >= cut and bool(r.forced_correct) and r.citation_valid)
-            if r.answerable
-            else r.confidence < cut
-            for r in tune
-        )
-        gap = min((abs(r.confidence - cut) for r in tune), default=0.0)
-        if (passed, gap) > best[:2]:
-            best = (passed, gap, cut)
-    return round(best[2], 4), best[0]
+    rows = [(r.confidence, r.answerable, bool(r.forced_correct) and r.citation_valid) for r in tune]
+    return best_threshold(rows)
+
+
+def best_threshold(rows: Sequence[tuple[float, bool, bool]], slack: int = 1) -> tuple[float, int]:
+    """Given (confidence, answerable, correct if answered) per case: the cut that passes
+    the most cases (answered correctly, or abstained when unanswerable). Among cuts within
+    `slack` cases of the best, the one furthest from any case wins: a threshold on a knife
+    edge between two tune cases would not carry over to new questions."""
+    levels = sorted({c for c, _, _ in rows})
+    scored = []
+    for low, high in itertools.pairwise(levels):
+        cut = (low + high) / 2
+        passed = sum((c >= cut and ok) if answerable else c < cut for c, answerable, ok in rows)
+        scored.append((passed, high - low, cut))
+    if not scored:
+        return 0.0, 0
+    most = max(p for p, _, _ in scored)
+    passed, _, cut = max((s for s in scored if s[0] >= most - slack), key=lambda s: s[1])
+    return round(cut, 4), passed

@@ -15,29 +15,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.answer_types import answer_type_score
 from assistant.chunking import sentence_spans
-from assistant.dates import MONTH_NAMES, years_in
+from assistant.dates import years_in
 from assistant.query import STOPWORDS, Intent, content_stems, stem, words
 from assistant.types import Chunk, Document, Passage
-
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred thousand million dozen half quarter third"
-).split()
-_NUMBER = re.compile(
-    r"(?<![\w/])(\d[\d,.]*\s?(%|per ?cent)?|(" + "|".join(_NUMBER_WORDS) + r")(-\w+)?)(?![\w/])",
-    re.I,
-)
-_YEAR = re.compile(r"^(19|20)\d\d$")
-_MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|spring|summer|autumn|winter|last (month|year|week))\b"
-)
-_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
-_NAME = re.compile(r"(?<!^)(?<![.:“\"] )\b[A-Z][\w’'-]+(?:\s+(?:and|of|or|for)?\s*[A-Z][\w’'-]+)+")
-_FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "a"})
-_GENERIC = frozenset({"team", "unit", "programme", "program", "officers", "group", "scheme"})
 
 
 @dataclass(frozen=True)
@@ -46,14 +28,14 @@ class ScoringConfig:
     `python evals/fit_weights.py` (a conditional-logit fit of which sentence answers)."""
 
     semantic: float = 1.0
-    lexical: float = 0.771
+    lexical: float = 0.773
     window: float = 0.631
-    phrase: float = 0.597
-    answer_type: float = 0.868
+    phrase: float = 0.596
+    answer_type: float = 0.869
     passage_rank: float = 0.171
-    passage_similarity: float = 0.009
-    year: float = 0.024
-    short: float = -0.074
+    passage_similarity: float = 0.013
+    year: float = 0.3  # fitted ~0; held at 0.3 so a named year decides between equals
+    short: float = -0.08
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -202,7 +184,7 @@ def score_all(
         f["lexical"] = overlap(own)
         f["window"] = overlap(around)
         f["phrase"] = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
-        f["answer_type"] = answer_type_score(intent, text, stats)
+        f["answer_type"] = answer_type_score(intent, text, stats.lowercase)
         f["passage_rank"] = 1.0 / cand.rank
         f["passage_similarity"] = cand.passage.similarity or 0.0
         f["year"] = _year_score(intent, cand)
@@ -248,125 +230,3 @@ def doc_years(doc: Document) -> set[int]:
 @lru_cache(maxsize=4096)
 def _years_named(text: str) -> tuple[int, ...]:
     return tuple(years_in(text))
-
-
-def answer_type_score(intent: Intent, text: str, stats: CorpusStats) -> float:
-    """How well a sentence supplies the kind of answer the question wants (0 to 1)."""
-    if intent.kind == "acronym" and intent.acronym:
-        return 1.0 if expansion(intent.acronym, text) else 0.0
-    if intent.kind == "number":
-        return _number_score(intent, text)
-    if intent.kind == "date":
-        if _MONTH.search(text) or re.search(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", text):
-            return 1.0
-        return 0.6 if _DATE_NUM.search(text) else 0.0
-    if intent.kind == "person":
-        if not has_person(text, stats):
-            return 0.0
-        said = set(content_stems(text))
-        return 1.0 if all(r in said for r in intent.role) else 0.5
-    if intent.kind == "name":
-        return 1.0 if has_name(text) else 0.0
-    return 0.0
-
-
-def _number_score(intent: Intent, text: str) -> float:
-    """1 for a number of the thing asked about ("21 case files" for "how many case
-    files"), or any number when the question names no unit; 0.5 for a number of something
-    else; 0 for no number."""
-    best = 0.0
-    for m in _NUMBER.finditer(text):
-        raw = m.group(0).strip()
-        if _YEAR.match(raw) or raw.lower() in ("one", "half", "third"):
-            continue  # years and "one of ..." are rarely the number asked for
-        if not intent.unit:
-            return 1.0
-        percent = "%" in raw or "cent" in raw.lower()
-        best = max(best, 0.3 if percent else 0.5)  # a share is not a count
-        after = [stem(w) for w in words(text[m.end() : m.end() + 60])][:5]
-        if not percent and any(u in after for u in intent.unit):
-            return 1.0
-    return best
-
-
-def has_name(text: str) -> bool:
-    """A proper name of several words (a body, a team, a person), not opening the sentence."""
-    return any(m.start() > 0 for m in _NAME.finditer(text))
-
-
-def has_person(text: str, stats: CorpusStats) -> bool:
-    """A person's name: two or three capitalised words in a row, none of which the corpus
-    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police")."""
-    for m in _PERSON.finditer(text):
-        tokens = [t.rstrip("’'s") for t in m.group(0).split()]
-        if any(t.lower() in stats.lowercase or t.upper() == t or t in _NOT_NAMES for t in tokens):
-            continue
-        return True
-    return False
-
-
-_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+){1,2}\b")
-_NOT_NAMES = frozenset(
-    "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
-    "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "
-    # Head words of the names of bodies, not people.
-    "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "
-    "Constabulary Department Agency Programme Report Review Inspection Assessment Court "
-    "Authority Trust Partnership Committee Group Crime Children Force County".split()
-) | {m.capitalize() for m in MONTH_NAMES}
-
-
-def expansion(acronym: str, text: str) -> tuple[int, int] | None:
-    """The span of the words that spell out `acronym` next to it ("Multi Agency ... (MADRA)",
-    or "MOSOVO (Management of ...)"), if the sentence has one."""
-    for m in re.finditer(rf"\(\s*{re.escape(acronym)}\s*\)", text):
-        before = list(re.finditer(r"[\w’'&-]+", text[: m.start()]))[-(2 * len(acronym) + 4) :]
-        # "Integrated Offender Manager team (IOM)": a generic last word may not count.
-        ends = [len(before)]
-        if before and before[-1].group(0).lower() in _GENERIC:
-            ends.append(len(before) - 1)
-        for end in ends:
-            for i in range(end):
-                if _spells(acronym, [w.group(0) for w in before[i:end]]):
-                    return before[i].start(), before[end - 1].end()
-    for m in re.finditer(rf"\b{re.escape(acronym)}\s*\(([^)]{{3,120}})\)", text):
-        inner = list(re.finditer(r"[\w’'&-]+", m.group(1)))
-        if inner and _spells(acronym, [w.group(0) for w in inner]):
-            return m.start(1), m.end(1)
-    return None
-
-
-def _spells(acronym: str, tokens: list[str]) -> bool:
-    """Can the tokens, in order, each give its initial (or, if a function word, nothing; if in
-    capitals, its letters) to spell the acronym? The first and last tokens must count."""
-    target = acronym.upper().replace("&", "")
-    parts = [p for t in tokens for p in re.split(r"-", t) if p and p != "&"]
-
-    def options(word: str) -> list[str]:
-        opts = [word[0].upper()]
-        if word.isupper() and len(word) > 1:
-            opts.append(word.upper())
-        low = word.lower()
-        opts += [word[0].upper() + ch.upper() for ch in low[1:4] if ch.isalpha()]
-        if low in _FUNCTION:
-            opts.append("")
-        return opts
-
-    memo: dict[tuple[int, int], bool] = {}
-
-    def fits(i: int, j: int) -> bool:
-        if i == len(parts):
-            return j == len(target)
-        if (i, j) in memo:
-            return memo[(i, j)]
-        ok = False
-        for opt in options(parts[i]):
-            if opt == "" and i in (0, len(parts) - 1):
-                continue
-            if target.startswith(opt, j) and fits(i + 1, j + len(opt)):
-                ok = True
-                break
-        memo[(i, j)] = ok
-        return ok
-
-    return bool(parts) and fits(0, 0)

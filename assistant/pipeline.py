@@ -63,7 +63,15 @@ class Pipeline:
             config = AnswerConfig()
             if self.settings.abstain_threshold is not None:
                 config = AnswerConfig(abstain_threshold=self.settings.abstain_threshold)
-            self._answerer = ExtractiveAnswerer(reader, self.embed_model, config)
+            extractive = ExtractiveAnswerer(reader, self.embed_model, config)
+            answerer: Answerer = extractive
+            if self.settings.llm.enabled:
+                # Imported here: the LLM client libraries load only when one is configured.
+                from assistant.llm import LLMAnswerer, make_llm
+
+                llm = make_llm(self.settings.llm)
+                answerer = LLMAnswerer(extractive, llm, self.settings.llm.timeout)
+            self._answerer = answerer
         return self._answerer
 
     def retriever(self, filters: Filters | None = None) -> HybridRetriever:

@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.answer import ExtractiveAnswerer
 from assistant.chat import Turn
-from assistant.evals import Case, fact_present, load_cases
+from assistant.evals import Case, best_threshold, fact_present, load_cases
 from assistant.evidence import Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
@@ -110,23 +110,19 @@ def _history(pipeline: Pipeline, case: Case) -> list[Turn]:
 def calibrate_abstention(
     rows: list[tuple[float, list[float], bool, bool]],
 ) -> tuple[int, tuple[float, ...], float]:
-    """Grid search of the doubt penalties with, for each, the best threshold: most tune
-    cases passed (answered correctly, or abstained when unanswerable); ties go to smaller
-    penalties, then to the threshold furthest from any case."""
+    """Grid search of the doubt penalties; for each, the threshold `best_threshold` picks.
+    Most tune cases passed wins; ties go to the widest margin around the threshold, then
+    to smaller penalties."""
     grid = [0.0, 0.5, 1.0, 2.0, 3.0]
     best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
     for penalties in itertools.product(grid, repeat=len(DOUBTS)):
-        conf = [s - float(np.dot(penalties, d)) for s, d, _, _ in rows]
-        levels = sorted(set(conf))
-        for lo, hi in itertools.pairwise(levels):
-            cut = (lo + hi) / 2
-            passed = sum(
-                (c >= cut and ok) if answerable else c < cut
-                for c, (_, _, answerable, ok) in zip(conf, rows, strict=True)
-            )
-            key = (passed, -sum(penalties), hi - lo)
-            if key > best[:3]:
-                best = (*key, penalties, cut)
+        scored = [
+            (s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows
+        ]
+        cut, passed = best_threshold(scored)
+        margin = min(abs(c - cut) for c, _, _ in scored)
+        if (passed, round(margin, 1), -sum(penalties)) > best[:3]:
+            best = (passed, round(margin, 1), -sum(penalties), penalties, cut)
     return best[0], best[3], best[4]
 
 

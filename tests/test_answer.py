@@ -1,0 +1,172 @@
+"""Grounded answers on the real index: the right fact, a checked citation, dates, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import render
+from assistant.answer_types import expansion
+from assistant.chat import Turn
+from assistant.citations import checked, make_citation, normalise
+from assistant.corpus import load_corpus
+from assistant.types import Answer, Statement
+from tests.conftest import CORPUS
+
+DOCS = {d.doc_id: d for d in load_corpus(CORPUS).documents}
+
+
+def assert_grounded(answer: Answer) -> None:
+    """What every answer must satisfy: each quote verbatim in its document, each statement
+    inside one of its quotes, each citation dated and titled."""
+    assert answer.citations or answer.abstained
+    for c in answer.citations:
+        doc = DOCS[c.doc_id]
+        assert doc.text[c.start : c.end] == c.quote
+        assert normalise(c.quote) in normalise(doc.text)
+        assert c.title and c.published and c.publisher
+        assert c.passage[c.start - c.passage_start : c.end - c.passage_start] == c.quote
+    by_n = {c.n: c for c in answer.citations}
+    for st in answer.statements:
+        assert st.citations and all(n in by_n for n in st.citations)
+        assert any(normalise(st.text) in normalise(by_n[n].quote) for n in st.citations)
+        assert "".join(f"[{n}]" for n in st.citations) in answer.answer
+
+
+@pytest.mark.integration
+def test_a_number_question_answers_with_the_number_and_cites_its_source(real_pipeline):
+    answer = real_pipeline.ask("How many case files were reviewed in 2019?")
+    assert_grounded(answer)
+    assert not answer.abstained
+    assert "21" in answer.answer
+    assert answer.citations[0].doc_id == "003_934f7f560a60dbae"
+    assert answer.citations[0].published == "2019-07-24"
+
+
+@pytest.mark.integration
+def test_a_date_question_answers_with_the_date(real_pipeline):
+    answer = real_pipeline.ask("When was the Multi Agency Daily Risk Assessment established?")
+    assert_grounded(answer)
+    assert "April 2020" in answer.answer
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "acronym,expanded",
+    [
+        ("MOSOVO", "Management of Sexual or Violent Offenders"),
+        ("NSCB", "Northamptonshire Safeguarding Children Board"),
+    ],
+)
+def test_an_acronym_question_expands_it(real_pipeline, acronym, expanded):
+    answer = real_pipeline.ask(f"What does {acronym} stand for?")
+    assert_grounded(answer)
+    assert expanded in answer.answer
+
+
+@pytest.mark.integration
+def test_an_acronym_the_documents_never_expand_is_not_guessed(real_pipeline):
+    answer = real_pipeline.ask("What does OFSTED stand for?")
+    assert answer.abstained
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    ["What is the recipe for lasagne?", "Who won the football world cup in 2018?"],
+)
+def test_an_off_topic_question_abstains_and_says_what_the_corpus_covers(real_pipeline, question):
+    answer = real_pipeline.ask(question)
+    assert answer.abstained and not answer.citations and not answer.statements
+    assert answer.answer.startswith("The documents do not answer this question.")
+    assert "5 documents, published 2013 to 2021" in answer.answer
+    assert answer.suggestions and all(s.title and s.passage for s in answer.suggestions)
+
+
+@pytest.mark.integration
+def test_a_follow_up_is_understood_from_the_earlier_turn(real_pipeline):
+    first = real_pipeline.ask("What does MADRA stand for?")
+    history = [Turn("What does MADRA stand for?", first.searched_for, first)]
+    follow = real_pipeline.ask("When was it set up?", history)
+    assert_grounded(follow)
+    assert follow.searched_for != follow.question
+    assert "Multi Agency Daily Risk Assessment" in follow.searched_for
+    assert "April 2020" in follow.answer
+
+
+@pytest.mark.integration
+def test_a_question_naming_a_year_prefers_sources_about_that_year(real_pipeline):
+    for year, doc in (("2013", "001_db44794824846e28"), ("2019", "003_934f7f560a60dbae")):
+        answer = real_pipeline.ask(f"What did inspectors find about the force in {year}?")
+        assert_grounded(answer)
+        assert answer.citations[0].doc_id == doc, year
+
+
+@pytest.mark.integration
+def test_each_answer_reports_its_timings(real_pipeline):
+    answer = real_pipeline.ask("What is MADRA?")
+    assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
+
+
+@pytest.mark.unit
+def test_sources_of_different_years_are_labelled_not_blended():
+    statements = [
+        Statement(text="In 2019 progress was slow.", citations=(1,), label="2019"),
+        Statement(text="In 2021 the response was excellent.", citations=(2,), label="2021"),
+    ]
+    text = render(statements)
+    assert text.splitlines() == [
+        "From 2019: In 2019 progress was slow. [1]",
+        "From 2021: In 2021 the response was excellent. [2]",
+    ]
+    assert render([Statement(text="One fact.", citations=(1, 2))]) == "One fact. [1][2]"
+
+
+@pytest.mark.unit
+def test_the_citation_check_drops_a_statement_whose_quote_is_not_in_its_document(caplog):
+    doc = DOCS["003_934f7f560a60dbae"]
+    start = doc.text.index("21 child protection case files")
+    from assistant.types import Chunk
+
+    chunk = Chunk(
+        chunk_id="c", doc_id=doc.doc_id, index=0, text=doc.text[:500], start=0, end=500, tokens=1
+    )
+    good = make_citation(1, doc, start, start + 30, chunk)
+    forged = good.model_copy(update={"n": 2, "quote": "viewed 25 child protection case files"})
+    kept, citations, problems = checked(
+        [Statement(text=good.quote, citations=(1,)), Statement(text=forged.quote, citations=(2,))],
+        [good, forged],
+        DOCS,
+        verbatim=True,
+    )
+    assert [s.text for s in kept] == [good.quote] and [c.n for c in citations] == [1]
+    assert any("quote not found" in p for p in problems)
+    assert "citation check" in caplog.text
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "acronym,text,expected",
+    [
+        (
+            "MADRA",
+            "the Multi Agency Daily Risk Assessment (MADRA), established",
+            "Multi Agency Daily Risk Assessment",
+        ),
+        (
+            "HMICFRS",
+            "by Her Majesty's Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS) viewed",
+            "Her Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        ),
+        (
+            "MOSOVO",
+            "the MOSOVO (Management of Sexual or Violent Offenders) team",
+            "Management of Sexual or Violent Offenders",
+        ),
+        ("IOM", "Integrated Offender Manager team (IOM) officers", "Integrated Offender Manager"),
+        ("OFSTED", "A damning OFSTED report found", None),
+        ("ABC", "the Alpha Beta Gamma Delta (ABC) board", None),
+    ],
+)
+def test_acronym_expansions_are_found_only_where_the_words_spell_it(acronym, text, expected):
+    span = expansion(acronym, text)
+    assert (text[span[0] : span[1]] if span else None) == expected

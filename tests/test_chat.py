@@ -1,0 +1,75 @@
+"""Follow-up questions are rewritten from the conversation before searching."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat import Turn, rewrite
+from assistant.types import Answer, Statement
+
+pytestmark = pytest.mark.unit
+
+
+def turn(question: str, answer: str = "", abstained: bool = False) -> Turn:
+    statements = (Statement(text=answer, citations=(1,)),) if answer else ()
+    return Turn(
+        question,
+        question,
+        Answer(question=question, searched_for=question, answer=answer,
+               abstained=abstained, statements=statements),
+    )  # fmt: skip
+
+
+def test_a_question_that_stands_alone_is_unchanged():
+    history = [turn("What does MADRA stand for?")]
+    q = "How did Leicestershire Police do in its national child protection inspection?"
+    assert rewrite(q, history) == q
+    assert rewrite("What does MOSOVO stand for?", history) == "What does MOSOVO stand for?"
+    assert rewrite("When was it set up?", []) == "When was it set up?"
+
+
+def test_what_about_a_year_swaps_the_year():
+    history = [turn("How many case files were reviewed in 2019?")]
+    assert rewrite("What about 2020?", history) == "How many case files were reviewed in 2020?"
+    assert rewrite("And in 2018?", history) == "How many case files were reviewed in 2018?"
+
+
+def test_what_about_a_topic_swaps_the_topic():
+    history = [turn("What did the 2019 report say about missing children?")]
+    assert rewrite("What about sex offenders?", history) == (
+        "What did the 2019 report say about sex offenders?"
+    )
+
+
+def test_a_pronoun_is_resolved_from_the_last_turn():
+    history = [turn("What is the Multi Agency Daily Risk Assessment?")]
+    assert "Multi Agency Daily Risk Assessment" in rewrite("When was it set up?", history)
+
+
+def test_that_team_is_the_team_the_last_answer_named():
+    history = [
+        turn(
+            "Which team manages sex offenders?",
+            "One is the MOSOVO (Management of Sexual or Violent Offenders) team specifically",
+        )
+    ]
+    assert "MOSOVO" in rewrite("Who leads that team?", history)
+
+
+def test_the_year_of_the_conversation_carries_over():
+    history = [turn("What did the 2019 report say about the force?")]
+    rewritten = rewrite("How did the case files it examined come out?", history)
+    assert "2019" in rewritten
+
+
+def test_who_said_that_carries_what_was_said():
+    history = [
+        turn("What was wholly inadequate?", "child protection arrangements were wholly inadequate")
+    ]
+    assert "wholly inadequate" in rewrite("Who said that?", history)
+
+
+def test_a_leading_and_does_not_make_a_full_question_elliptical():
+    history = [turn("What concerns came out of the 2018 inspection?")]
+    rewritten = rewrite("And what did the follow-up review in 2019 conclude?", history)
+    assert rewritten.lower().startswith("what did the follow-up review in 2019 conclude")

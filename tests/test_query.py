@@ -1,0 +1,57 @@
+"""Question analysis: validation, the kind of answer wanted, years, units and roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import QuestionError
+from assistant.query import analyse, validate
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("How many case files did inspectors review in 2019?", "number"),
+        ("How much faster does the force find missing children?", "number"),
+        ("What's the average caseload of a POLIT officer?", "number"),
+        ("When was MADRA set up?", "date"),
+        ("In which year was the post-inspection review?", "date"),
+        ("Who is the HM Inspector of Constabulary?", "person"),
+        ("Which chief constable responded in 2019?", "person"),
+        ("Which team manages sex offenders?", "name"),
+        ("What does MADRA stand for?", "acronym"),
+        ("What is the NSCB?", "acronym"),
+        ("What is NCPI short for?", "acronym"),
+        ("Were children detained in custody?", "yesno"),
+        ("What is a post-inspection review?", "definition"),
+        ("What did the inspectorate say about the backlog of devices?", "finding"),
+    ],
+)
+def test_the_kind_of_answer_a_question_wants(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_years_units_roles_and_names_are_read_from_the_question():
+    q = analyse("How many child protection case files did inspectors review in 2019?")
+    assert q.years == (2019,) and q.unit == ("child", "protect", "case", "file")
+    assert analyse("How much faster are children found?").unit == ()  # a rate, not a count
+    assert analyse("Which chief constable responded?").role == ("chief", "constabl")
+    assert analyse("What does MADRA stand for?").acronym == "MADRA"
+    assert "Leicestershire" in analyse("How did Leicestershire Police do?").proper
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "?!?"])
+def test_an_empty_question_is_refused_with_a_clear_message(bad):
+    with pytest.raises(QuestionError, match=r"empty|no words"):
+        validate(bad, 2000)
+
+
+def test_a_huge_question_is_refused_naming_its_length_and_the_limit():
+    with pytest.raises(QuestionError, match="100,000 characters long; the limit is 2,000"):
+        validate("x" * 100_000, 2000)
+
+
+def test_whitespace_is_tidied():
+    assert validate("  What   is\nMADRA? ", 2000) == "What is MADRA?"
