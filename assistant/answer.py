@@ -28,7 +28,7 @@ from assistant.evidence import (
 )
 from assistant.query import Intent, content_stems
 from assistant.store import IndexReader
-from assistant.types import Answer, Citation, Passage, Statement, Suggestion
+from assistant.types import Answer, Citation, Filters, Passage, Statement, Suggestion
 
 TYPED_KINDS = ("number", "date", "person", "name", "acronym")
 
@@ -57,6 +57,7 @@ class Answerer(Protocol):
         intent: Intent,
         passages: Sequence[Passage],
         question_vector: Sequence[float],
+        filters: Filters | None = None,
     ) -> Answer: ...
 
 
@@ -87,8 +88,9 @@ class ExtractiveAnswerer:
         intent: Intent,
         passages: Sequence[Passage],
         question_vector: Sequence[float],
+        filters: Filters | None = None,
     ) -> Answer:
-        ranked = self.rank(intent, passages, question_vector)
+        ranked = self.rank(intent, passages, question_vector, filters)
         confidence = self.confidence(intent, ranked[0]) if ranked else 0.0
         if confidence < self.config.abstain_threshold:
             return abstention(question, searched_for, passages, self.reader, confidence)
@@ -113,10 +115,15 @@ class ExtractiveAnswerer:
         )
 
     def rank(
-        self, intent: Intent, passages: Sequence[Passage], question_vector: Sequence[float]
+        self,
+        intent: Intent,
+        passages: Sequence[Passage],
+        question_vector: Sequence[float],
+        filters: Filters | None = None,
     ) -> list[Candidate]:
         """Every sentence of the passages, scored, best first."""
-        cands = candidates(list(passages) + self._glossary(intent), self.reader.documents)
+        extra = self._glossary(intent, filters or Filters())
+        cands = candidates(list(passages) + extra, self.reader.documents)
         if intent.years:
             # A question that names a year prefers sources about that year.
             about = [c for c in cands if set(intent.years) & doc_years(c.doc)]
@@ -146,8 +153,9 @@ class ExtractiveAnswerer:
                 self._neighbours[word] = self.reader.vocabulary.neighbours(vector)
         return {t: self._neighbours[w] for t, w in unknown}
 
-    def _glossary(self, intent: Intent) -> list[Passage]:
-        """For "what does X stand for?", every chunk that spells X out, wherever it ranked."""
+    def _glossary(self, intent: Intent, filters: Filters) -> list[Passage]:
+        """For "what does X stand for?", every chunk that spells X out, wherever it ranked
+        (among the documents the filters allow)."""
         if not intent.acronym:
             return []
         pattern = re.compile(
@@ -156,7 +164,9 @@ class ExtractiveAnswerer:
         return [
             Passage(chunk=c, meta=self.reader.meta(c), score=0.0)
             for c in self.reader.chunks.values()
-            if pattern.search(c.text) and expansion(intent.acronym, c.text)
+            if pattern.search(c.text)
+            and expansion(intent.acronym, c.text)
+            and filters.allows(self.reader.meta(c))
         ]
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:

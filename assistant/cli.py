@@ -19,14 +19,14 @@ from assistant.dates import human_date
 from assistant.errors import AssistantError, QuestionError
 from assistant.evalcli import add_eval_arguments, cmd_eval
 from assistant.pipeline import Pipeline
-from assistant.settings import Settings
+from assistant.settings import Settings, apply_offline_defaults
 from assistant.types import Answer, BuildReport, Filters, Passage
 
 EXIT_PARTIAL = 7  # the index was built, but some corpus files could not be read
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _quiet_libraries()
+    apply_offline_defaults(os.environ)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -266,13 +266,3 @@ class _progress_bar:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-def _quiet_libraries() -> None:
-    # The model is local (see embed.py); keep library chatter off the terminal.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -16,7 +16,7 @@ from assistant.errors import ConfigError
 from assistant.grounding import MIN_WORD_SHARE, heading, parse_reply, supports
 from assistant.query import Intent, content_stems
 from assistant.settings import LLMSettings
-from assistant.types import Answer, Citation, Passage, Statement
+from assistant.types import Answer, Citation, Filters, Passage, Statement
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,11 @@ class LLMAnswerer:
         intent: Intent,
         passages: Sequence[Passage],
         question_vector: Sequence[float],
+        filters: Filters | None = None,
     ) -> Answer:
-        base = self.extractive.answer(question, searched_for, intent, passages, question_vector)
+        base = self.extractive.answer(
+            question, searched_for, intent, passages, question_vector, filters
+        )
         if base.abstained:  # retrieval found no answer: the model is not asked to find one
             return base
         try:

@@ -106,7 +106,7 @@ class Pipeline:
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(question, searched, intent, passages, vector)
+        answer = self.answerer.answer(question, searched, intent, passages, vector, filters)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 1),

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,23 @@ from typing import Any
 from assistant.errors import ConfigError
 
 PREFIX = "ASSISTANT_"
+# Set at the edge (CLI, app) before model or UI libraries load: the model is local, and
+# nothing should phone home (Gradio analytics, Chroma telemetry) or draw progress bars.
+OFFLINE_DEFAULTS = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+
+
+def apply_offline_defaults(environ: MutableMapping[str, str]) -> None:
+    """Fill in `OFFLINE_DEFAULTS` where the user has not set a value."""
+    for name, value in OFFLINE_DEFAULTS.items():
+        environ.setdefault(name, value)
 
 
 @dataclass(frozen=True)

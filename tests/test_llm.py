@@ -79,7 +79,7 @@ class StubExtractive:
         self.reader = SimpleNamespace(documents=DOCS)
         self.abstain = abstain
 
-    def answer(self, question: str, searched_for: str, *_: Any) -> Answer:
+    def answer(self, question: str, searched_for: str, *_: Any, **__: Any) -> Answer:
         text = "The documents do not answer this question." if self.abstain else "EXTRACTIVE"
         return Answer(
             question=question, searched_for=searched_for, answer=text, abstained=self.abstain

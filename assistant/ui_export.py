@@ -1,0 +1,84 @@
+"""The conversation as Markdown, for copying or downloading from the app: each answer
+followed by its numbered sources (title, publisher, date, address, quote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.dates import human_date
+from assistant.types import Answer, Citation, Suggestion
+
+
+def md_text(text: str) -> str:
+    """Text that renders as itself: markup from a document or a question is not HTML here."""
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>")
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + md_text(line) if line.strip() else ">" for line in text.splitlines())
+
+
+def _date(published: str | None, note: str | None = None) -> str:
+    date = human_date(published)
+    return f"{date} ({note})" if note else date
+
+
+def _address(url: str | None) -> str:
+    return md_text(url) if url else "source address not known"
+
+
+def source_markdown(c: Citation) -> str:
+    details = ", ".join(x for x in (c.publisher, c.kind, _date(c.published, c.published_note)) if x)
+    page = f", p. {c.page}" if c.page else ""
+    return (
+        f"{c.n}. **{md_text(c.title)}**{page}  \n"
+        f"   {md_text(details)}  \n"
+        f"   {_address(c.url)}\n\n"
+        f"{_indent(_quote(c.quote))}"
+    )
+
+
+def suggestion_markdown(i: int, s: Suggestion) -> str:
+    page = f", p. {s.page}" if s.page else ""
+    return (
+        f"{i}. {md_text(s.title)}{page} ({human_date(s.published)})  \n"
+        f"   {_address(s.url)}\n\n"
+        f"{_indent(_quote(s.passage))}"
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join("   " + line for line in text.splitlines())
+
+
+def answer_markdown(answer: Answer, number: int) -> str:
+    """One question and its answer (or abstention) with its sources."""
+    parts = [f"## {number}. {md_text(' '.join(answer.question.split()))}"]
+    if answer.searched_for != answer.question:
+        parts.append(f"_Searched for: {md_text(answer.searched_for)}_")
+    if answer.abstained:
+        parts.append(f"**Not found in the documents.** {md_text(answer.answer)}")
+        if answer.suggestions:
+            parts.append("Nearest passages (suggestions, not an answer):")
+            parts.extend(suggestion_markdown(i, s) for i, s in enumerate(answer.suggestions, 1))
+        return "\n\n".join(parts)
+    parts.append("\n".join(md_text(line) + "  " for line in answer.answer.splitlines()).rstrip())
+    if answer.notice:
+        parts.append(f"_Note: {md_text(answer.notice)}_")
+    if answer.citations:
+        parts.append("**Sources**")
+        parts.extend(source_markdown(c) for c in answer.citations)
+    return "\n\n".join(parts)
+
+
+def conversation_markdown(answers: Sequence[Answer]) -> str:
+    """The whole conversation, oldest first; empty when nothing has been asked."""
+    if not answers:
+        return ""
+    body = "\n\n---\n\n".join(answer_markdown(a, i) for i, a in enumerate(answers, 1))
+    return (
+        "# Questions about the inspection reports\n\n"
+        "Answers quote the documents verbatim; each is followed by its numbered sources.\n\n"
+        f"{body}\n"
+    )

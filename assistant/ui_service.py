@@ -1,0 +1,143 @@
+"""The app's side of the pipeline: one `Pipeline` shared by every browser tab and the API,
+calls serialised by a lock, and a missing index built in the background with progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.chat import Turn
+from assistant.errors import AssistantError, IndexMissingError, QuestionError
+from assistant.pipeline import Pipeline
+from assistant.types import Answer, BuildReport, Document, Filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the status line shows: loading, building (done of total chunks), ready, failed."""
+
+    state: str
+    message: str
+    done: int = 0
+    total: int = 0
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+
+class Service:
+    """Answers questions for the app; opens (or first builds) the index on `start`."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        # The pipeline caches its reader and answerer; a build replaces them. One call at a time.
+        self._lock = threading.Lock()
+        self._status = IndexStatus("loading", "Opening the index…")
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> IndexStatus:
+        return self._status
+
+    def start(self) -> None:
+        """Open the index in the background, building it first if there is none."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._prepare, name="index", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> IndexStatus:
+        """Block until the index is ready or has failed (for scripts and tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._status
+
+    def _prepare(self) -> None:
+        try:
+            with self._lock:
+                report = None
+                try:
+                    self.pipeline.reader  # noqa: B018 - raises when there is no index yet
+                except IndexMissingError:
+                    report = self._build()
+                self._status = IndexStatus("loading", "Loading the embedding model…")
+                self.pipeline.answerer  # noqa: B018 - load the model now, not at the first question
+                self._status = self._ready_status(report)
+        except AssistantError as e:
+            self._status = IndexStatus("failed", f"The index is not available: {e}")
+        except Exception as e:  # a bug: keep its traceback in the log, say so in the page
+            log.exception("preparing the index failed")
+            self._status = IndexStatus("failed", f"Preparing the index failed: {e!r}")
+
+    def _build(self) -> BuildReport:
+        self._status = IndexStatus(
+            "building", "No index yet: reading the corpus and loading the embedding model…"
+        )
+
+        def progress(done: int, total: int) -> None:
+            message = f"Building the index: {done} of {total} passages embedded"
+            self._status = IndexStatus("building", message, done, total)
+
+        return self.pipeline.build(progress)
+
+    def _ready_status(self, report: BuildReport | None) -> IndexStatus:
+        reader = self.pipeline.reader
+        years = [d.meta.year for d in reader.documents.values() if d.meta.year]
+        span = f", published {min(years)} to {max(years)}" if years else ""
+        message = f"Ready: {len(reader.documents)} documents, {len(reader.chunks)} passages{span}."
+        if report is not None:
+            message = f"Index built in {report.seconds:.0f} s. " + message
+            if report.skipped:
+                names = ", ".join(f"{s.path} ({s.reason})" for s in report.skipped[:3])
+                message += f" Skipped {len(report.skipped)} unreadable file(s): {names}."
+        return IndexStatus("ready", message)
+
+    def documents(self) -> Mapping[str, Document]:
+        """The indexed documents; empty until the index is ready."""
+        if not self._status.ready:
+            return {}
+        with self._lock:
+            return dict(self.pipeline.reader.documents)
+
+    def ask(
+        self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
+    ) -> Answer:
+        """`Pipeline.ask`, or a readable error while the index is not ready."""
+        status = self._status
+        if status.state in ("building", "failed"):
+            raise AssistantError(f"{status.message} Ask again when the index is ready.")
+        with self._lock:
+            return self.pipeline.ask(question, history, filters)
+
+
+def filters_from(
+    doc_ids: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    year_from: int | str | None,
+    year_to: int | str | None,
+) -> Filters | None:
+    """Filters from the app's controls (or the API's arguments); None when nothing is set."""
+    lo, hi = _year(year_from, "from"), _year(year_to, "to")
+    if lo is not None and hi is not None and lo > hi:
+        raise QuestionError(f"the year range {lo} to {hi} is empty: swap the two years")
+    filters = Filters(
+        doc_ids=tuple(doc_ids or ()), kinds=tuple(kinds or ()), year_from=lo, year_to=hi
+    )
+    return filters if filters.active else None
+
+
+def _year(value: int | str | None, which: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise QuestionError(f"the year {which} must be a year like 2019, not {value!r}") from None
+    if not 1900 <= year <= 2100:
+        raise QuestionError(f"the year {which} must be between 1900 and 2100, not {year}")
+    return year
