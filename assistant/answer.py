@@ -36,12 +36,12 @@ TYPED_KINDS = ("number", "date", "person", "name", "acronym")
 @dataclass(frozen=True)
 class AnswerConfig:
     # Calibrated with `assistant eval --calibrate` on the tune split (see evals/README.md).
-    abstain_threshold: float = 0.505
+    abstain_threshold: float = 1.092
     max_statements: int = 3
     extra_margin: float = 0.2  # a further statement scores within this of the best
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all (fitted with the weights):
-    unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
+    unknown_word_penalty: float = 2.0  # per capitalised question word the corpus lacks
     unknown_terms_penalty: float = 0.0  # times the weighted share of unknown question words
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     other_year_penalty: float = 0.0  # the question names a year the best sentence is not about
@@ -135,6 +135,7 @@ class ExtractiveAnswerer:
             intent,
             question_vector,
             self._embed(cands),
+            self._embed(cands, window=True),
             self.stats,
             self.scoring,
             self.related_terms(intent),
@@ -200,9 +201,15 @@ class ExtractiveAnswerer:
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
-    def _embed(self, cands: list[Candidate]) -> list[list[float]]:
-        keys = [c.key for c in cands]
-        todo = [(k, c.text) for k, c in zip(keys, cands, strict=True) if k not in self._vectors]
+    def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
+        """Vectors of the candidates' own text (or of their windows), cached by span."""
+        spans = [(c.doc, *(c.window if window else (c.start, c.end))) for c in cands]
+        keys = [(doc.doc_id, s, e) for doc, s, e in spans]
+        todo = [
+            (k, doc.text[s:e])
+            for k, (doc, s, e) in zip(keys, spans, strict=True)
+            if k not in self._vectors
+        ]
         if todo:
             vectors = self.embed_model.get_text_embedding_batch([t for _, t in todo])
             if len(self._vectors) > 50_000:

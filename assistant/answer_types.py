@@ -15,7 +15,7 @@ _NUMBER_WORDS = (
     "hundred thousand million dozen half quarter third"
 ).split()
 _NUMBER = re.compile(
-    r"(?<![\w/])(\d[\d,.]*\s?(%|per ?cent)?|(" + "|".join(_NUMBER_WORDS) + r")(-\w+)?)(?![\w/])",
+    r"(?<![\w/-])(\d[\d,.]*\s?(%|per ?cent)?|(" + "|".join(_NUMBER_WORDS) + r")(-\w+)?)(?![\w/])",
     re.I,
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")

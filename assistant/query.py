@@ -97,9 +97,12 @@ def content_stems(text: str) -> list[str]:
 
 
 def analyse(question: str) -> Intent:
+    """What the question asks. Its kind, unit and role come from the question proper; words
+    and years from all of it, including context a follow-up carries ("... (earlier question)")."""
     q = question.strip()
-    low = q.lower()
-    acronym = _asked_acronym(q, low)
+    main = re.split(r"\?|\s\(", q, maxsplit=1)[0]
+    low = main.lower()
+    acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
     return Intent(
         text=q,

@@ -27,7 +27,7 @@ import numpy as np
 from assistant.answer import ExtractiveAnswerer
 from assistant.chat import Turn
 from assistant.evals import Case, best_threshold, fact_present, load_cases
-from assistant.evidence import Candidate, ScoringConfig
+from assistant.evidence import YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
 from assistant.settings import Settings
@@ -144,9 +144,9 @@ def main() -> int:
     w = fit_ranking(data, start)
     w = w / w[0]  # semantic similarity keeps weight 1, so scores stay on its scale
     print(f"  in sample, fitted weights:                   {top1(data, w):.3f}")
-    scoring = ScoringConfig(
-        **{k: round(float(v), 3) for k, v in zip(asdict(ScoringConfig()), w, strict=True)}
-    )
+    fitted = {k: round(float(v), 3) for k, v in zip(asdict(ScoringConfig()), w, strict=True)}
+    fitted["year"] = max(fitted["year"], YEAR_FLOOR)
+    scoring = ScoringConfig(**fitted)
     print(scoring)
 
     answerer = pipeline.answerer
