@@ -8,7 +8,7 @@ checked (`citations.checked`) before it is returned.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,7 +28,7 @@ from assistant.evidence import (
 )
 from assistant.query import Intent, content_stems
 from assistant.store import IndexReader
-from assistant.types import Answer, Citation, Filters, Passage, Statement, Suggestion
+from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
 TYPED_KINDS = ("number", "date", "person", "name", "acronym")
 
@@ -78,8 +78,9 @@ class ExtractiveAnswerer:
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
         self.stats = CorpusStats(list(reader.chunks.values()))
-        self._vectors: dict[tuple[str, int, int], list[float]] = {}
+        self._vectors: dict[str, list[float]] = {}  # text: its embedding
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
+        self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
 
     def answer(
         self,
@@ -155,20 +156,15 @@ class ExtractiveAnswerer:
         return {t: self._neighbours[w] for t, w in unknown}
 
     def _glossary(self, intent: Intent, filters: Filters) -> list[Passage]:
-        """For "what does X stand for?", every chunk that spells X out, wherever it ranked
-        (among the documents the filters allow)."""
+        """For "what does X stand for?", chunks that spell X out, wherever they ranked
+        (a few, among the documents the filters allow)."""
         if not intent.acronym:
             return []
-        pattern = re.compile(
-            rf"\(\s*{re.escape(intent.acronym)}\s*\)|\b{re.escape(intent.acronym)}\s*\("
-        )
-        return [
-            Passage(chunk=c, meta=self.reader.meta(c), score=0.0)
-            for c in self.reader.chunks.values()
-            if pattern.search(c.text)
-            and expansion(intent.acronym, c.text)
-            and filters.allows(self.reader.meta(c))
-        ]
+        if self._acronyms is None:
+            self._acronyms = acronym_index(self.reader.chunks.values())
+        chunks = [self.reader.chunks[cid] for cid in self._acronyms.get(intent.acronym, [])]
+        allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
+        return [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:4]]
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
         """Signs that the corpus does not answer, given the best sentence found."""
@@ -202,20 +198,16 @@ class ExtractiveAnswerer:
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
     def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
-        """Vectors of the candidates' own text (or of their windows), cached by span."""
-        spans = [(c.doc, *(c.window if window else (c.start, c.end))) for c in cands]
-        keys = [(doc.doc_id, s, e) for doc, s, e in spans]
-        todo = [
-            (k, doc.text[s:e])
-            for k, (doc, s, e) in zip(keys, spans, strict=True)
-            if k not in self._vectors
-        ]
+        """Vectors of the candidates' own text (or of their windows), cached by text: the
+        same sentence recurs across questions, and across documents that repeat it."""
+        texts = [c.doc.text[slice(*c.window)] if window else c.text for c in cands]
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if todo:
-            vectors = self.embed_model.get_text_embedding_batch([t for _, t in todo])
+            vectors = self.embed_model.get_text_embedding_batch(todo)
             if len(self._vectors) > 50_000:
                 self._vectors.clear()
-            self._vectors.update({k: v for (k, _), v in zip(todo, vectors, strict=True)})
-        return [self._vectors[k] for k in keys]
+            self._vectors.update(zip(todo, vectors, strict=True))
+        return [self._vectors[t] for t in texts]
 
     def _compose(self, ranked: list[Candidate]) -> tuple[list[Statement], list[Citation]]:
         cfg = self.config
@@ -255,11 +247,29 @@ class ExtractiveAnswerer:
             return True
         if a.doc.meta.year != b.doc.meta.year:
             return False
-        va, vb = self._vectors.get(a.key), self._vectors.get(b.key)
+        va, vb = self._vectors.get(a.text), self._vectors.get(b.text)
         if va is not None and vb is not None and np.dot(va, vb) >= self.config.duplicate_similarity:
             return True
         ta, tb = set(content_stems(a.text)), set(content_stems(b.text))
-        return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.6
+        if not (ta and tb):
+            return False
+        # Mostly the same words, or one a short form of the other (a list item, a headline).
+        return len(ta & tb) / len(ta | tb) >= 0.6 or len(ta & tb) / min(len(ta), len(tb)) >= 0.85
+
+
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
+
+
+def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
+    """Acronyms the chunks spell out ("Multi Agency ... (MADRA)"), with those chunks' ids."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for m in _DEFINED.finditer(chunk.text):
+            acronym = m.group(1) or m.group(2)
+            ids = found.setdefault(acronym, [])
+            if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
+                ids.append(chunk.chunk_id)
+    return found
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
