@@ -46,7 +46,8 @@ class Service:
         return self._status
 
     def start(self) -> None:
-        """Open the index in the background, building it first if there is none."""
+        """Bring the index up to date with the corpus in the background (building it if
+        there is none), then open it."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._prepare, name="index", daemon=True)
             self._thread.start()
@@ -60,24 +61,34 @@ class Service:
     def _prepare(self) -> None:
         try:
             with self._lock:
-                report = None
-                try:
-                    self.pipeline.reader  # noqa: B018 - raises when there is no index yet
-                except IndexMissingError:
-                    report = self._build()
+                report, warning = self._update()
                 self._status = IndexStatus("loading", "Loading the embedding model…")
                 self.pipeline.answerer  # noqa: B018 - load the model now, not at the first question
-                self._status = self._ready_status(report)
+                self._status = self._ready_status(report, warning)
         except AssistantError as e:
             self._status = IndexStatus("failed", f"The index is not available: {e}")
         except Exception as e:  # a bug: keep its traceback in the log, say so in the page
             log.exception("preparing the index failed")
             self._status = IndexStatus("failed", f"Preparing the index failed: {e!r}")
 
-    def _build(self) -> BuildReport:
-        self._status = IndexStatus(
-            "building", "No index yet: reading the corpus and loading the embedding model…"
-        )
+    def _update(self) -> tuple[BuildReport | None, str]:
+        """An incremental build (cheap when nothing changed). If it fails but an index
+        exists, that index is served, with a warning."""
+        try:
+            self.pipeline.reader  # noqa: B018 - raises when there is no index yet
+        except IndexMissingError:
+            return self._build(
+                "No index yet: reading the corpus and loading the embedding model…"
+            ), ""
+        try:
+            report = self._build("Checking the corpus for new or changed documents…")
+        except AssistantError as e:
+            return None, f" Could not update the index ({e}): answering from the last build."
+        changed = report.added or report.updated or report.removed or report.skipped
+        return (report if changed else None), ""
+
+    def _build(self, message: str) -> BuildReport:
+        self._status = IndexStatus("building", message)
 
         def progress(done: int, total: int) -> None:
             message = f"Building the index: {done} of {total} passages embedded"
@@ -85,17 +96,17 @@ class Service:
 
         return self.pipeline.build(progress)
 
-    def _ready_status(self, report: BuildReport | None) -> IndexStatus:
+    def _ready_status(self, report: BuildReport | None, warning: str = "") -> IndexStatus:
         reader = self.pipeline.reader
         years = [d.meta.year for d in reader.documents.values() if d.meta.year]
         span = f", published {min(years)} to {max(years)}" if years else ""
         message = f"Ready: {len(reader.documents)} documents, {len(reader.chunks)} passages{span}."
         if report is not None:
-            message = f"Index built in {report.seconds:.0f} s. " + message
+            message = f"Index updated in {report.seconds:.0f} s. " + message
             if report.skipped:
                 names = ", ".join(f"{s.path} ({s.reason})" for s in report.skipped[:3])
                 message += f" Skipped {len(report.skipped)} unreadable file(s): {names}."
-        return IndexStatus("ready", message)
+        return IndexStatus("ready", message + warning)
 
     def documents(self) -> Mapping[str, Document]:
         """The indexed documents; empty until the index is ready."""

@@ -324,7 +324,7 @@ def test_a_missing_index_is_built_in_the_background_with_progress(fake_pipeline)
         service.ask("What does MADRA stand for?")
     gate.set()
     status = service.wait(60)
-    assert status.ready and "Index built" in status.message and "5 documents" in status.message
+    assert status.ready and "Index updated" in status.message and "5 documents" in status.message
     assert len(service.documents()) == 5
     assert service.ask("What does MADRA stand for?").question == "What does MADRA stand for?"
 
@@ -364,3 +364,23 @@ def test_app_settings_come_from_flags_then_env(tmp_path: Path):
     with pytest.raises(ConfigError, match="GRADIO_SERVER_PORT='x'"):
         app.settings_from(app.parse([]), {"GRADIO_SERVER_PORT": "x"})
     assert ui.auth_pair("staff:pa:ss") == ("staff", "pa:ss") and ui.auth_pair("") is None
+
+
+def test_on_start_new_documents_are_indexed_and_a_failed_update_keeps_the_old_index(
+    fake_pipeline, corpus_dir
+):
+    fake_pipeline.build()
+    (corpus_dir / "new.md").write_text("# A new briefing\n\nThe new briefing mentions otters.\n")
+    service = Service(fake_pipeline)
+    service.start()
+    status = service.wait(60)
+    assert status.ready and "Index updated" in status.message and "6 documents" in status.message
+
+    for path in corpus_dir.iterdir():
+        path.unlink()  # an empty corpus cannot be indexed: the last build must still serve
+    again = Service(fake_pipeline)
+    again.start()
+    status = again.wait(60)
+    assert status.ready and "6 documents" in status.message
+    assert "Could not update the index (nothing to index" in status.message
+    assert len(again.documents()) == 6

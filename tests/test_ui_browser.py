@@ -152,7 +152,7 @@ def screenshot(app: Session, name: str) -> None:
 def test_index_is_built_on_start_and_answers_cite_highlighted_passages(app):
     # The first page saw the index being built (the fixture gave the app none).
     assert any("Building the index" in s or "No index yet" in s for s in app.statuses)
-    expect(app.page.locator("#status")).to_contain_text("Index built in")
+    expect(app.page.locator("#status")).to_contain_text("Index updated in")
     bubble = ask(app, "How many case files did inspectors review in 2019?")
     expect(bubble).to_contain_text("viewed 21 child protection case files")
     expect(bubble.locator("a.cite")).to_have_text(["[1]"])
