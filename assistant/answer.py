@@ -23,6 +23,7 @@ from assistant.evidence import (
     CorpusStats,
     ScoringConfig,
     candidates,
+    continuation_end,
     doc_years,
     score_all,
 )
@@ -30,7 +31,7 @@ from assistant.query import Intent, content_stems
 from assistant.store import IndexReader
 from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
-TYPED_KINDS = ("number", "date", "person", "name", "acronym")
+TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ class ExtractiveAnswerer:
             if home is not None:
                 home.append(cand)
             elif len(chosen) < cfg.max_statements:
+                cand.end = continuation_end(cand.doc.text, cand.end)
                 chosen.append([cand])
         labelled = len({g[0].doc.meta.year for g in chosen}) > 1
         if labelled:  # findings from different years: show them in time order, each dated

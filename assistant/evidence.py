@@ -146,6 +146,24 @@ def _complete(text: str, spans: Sequence[tuple[int, int]], i: int) -> int:
     return following[0][1]
 
 
+# A sentence that opens like this carries on from the one before: what it found, a
+# "however", the consequence. Quoted without it, the sentence before is half the story.
+_CONTINUES = re.compile(
+    r"(Although|However|But|Despite|Nevertheless|As a result|Overall|Instead|"
+    r"(We|It|They|Inspectors|The inspectorate|HMIC\w*) (found|concluded))\b"
+)
+
+
+def continuation_end(text: str, end: int) -> int:
+    """Where a quote ending at `end` should end: after the next sentence if that sentence
+    continues it (same paragraph, opening with a word like "However" or "We found")."""
+    spans = _doc_sentences(text)
+    following = next(((s, e) for s, e in spans if s >= end), None)
+    if following is None or "\n\n" in text[end : following[0]]:
+        return end
+    return following[1] if _CONTINUES.match(text, following[0]) else end
+
+
 def _is_bullet(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return bool(re.match(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s", text[line_start : start + 1]))
@@ -193,13 +211,23 @@ def score_all(
         f["lexical"] = overlap(own)
         f["window"] = overlap(around)
         f["phrase"] = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
-        f["answer_type"] = answer_type_score(intent, text, stats.lowercase)
+        f["answer_type"] = (
+            _title_score(cand)
+            if intent.kind == "title"
+            else answer_type_score(intent, text, stats.lowercase)
+        )
         f["passage_rank"] = 1.0 / cand.rank
         f["passage_similarity"] = cand.passage.similarity or 0.0
         f["year"] = _year_score(intent, cand)
         f["short"] = 1.0 if len(text.split()) < 8 else 0.0
         f["length"] = math.log1p(len(text.split())) / 5
         cand.score = sum(w[name] * value for name, value in f.items())
+
+
+def _title_score(cand: Candidate) -> float:
+    """For "what was the headline ...?": 1 for a sentence that is its document's title."""
+    title = " ".join(cand.doc.meta.title.split()).lower()
+    return 1.0 if " ".join(cand.text.split()).lower().startswith(title) else 0.0
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
@@ -220,7 +248,7 @@ def _year_score(intent: Intent, cand: Candidate) -> float:
     years = [str(y) for y in intent.years]
     if any(y in cand.text for y in years):
         return 1.0
-    if cand.doc.meta.year in intent.years:
+    if set(intent.years) & current_years(cand.doc):
         return 0.7
     if any(y in cand.doc.text[cand.window[0] : cand.window[1]] for y in years):
         return 0.5
@@ -232,9 +260,20 @@ def _year_score(intent: Intent, cand: Candidate) -> float:
 
 
 def doc_years(doc: Document) -> set[int]:
-    """The years a document is about: those it names, and the year it was published."""
+    """The years a document mentions at all: those it names, and the year it was published."""
     found = set(_years_named(doc.text))
     return found | ({doc.meta.year} if doc.meta.year else set())
+
+
+def current_years(doc: Document) -> set[int]:
+    """The years a document is mainly about: the year it was published, and the latest
+    earlier year it names (a report published in March 2021 on an inspection in late
+    2020 is about 2020; its look back at 2018 is not)."""
+    published = doc.meta.year
+    if published is None:
+        return set()
+    earlier = [y for y in _years_named(doc.text) if y < published]
+    return {published, max(earlier)} if earlier else {published}
 
 
 @lru_cache(maxsize=4096)

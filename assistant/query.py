@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
+    into is it its itself just me more most my myself no nor not now of off on once or
     other our ours ourselves out over own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom whose why will with would you your
@@ -40,7 +40,7 @@ class Intent:
     """What a question asks for."""
 
     text: str
-    kind: str  # number | date | person | name | acronym | definition | yesno | finding
+    kind: str  # number | date | person | name | title | acronym | definition | yesno | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     role: tuple[str, ...]  # for person questions: stems of the role ("chief constable")
@@ -80,10 +80,16 @@ def words(text: str) -> list[str]:
     return [w.strip("'’-") for w in _TOKEN.findall(text)]
 
 
+# Ways of saying "only" that share no word with it.
+_ONLY = re.compile(
+    r"\b(nobody|no one|no-one|none|nothing)\s+(but|except|other than|else but)\b", re.I
+)
+
+
 def content_terms(text: str) -> dict[str, str]:
     """The words that carry meaning, as {stem: first word with that stem}, in order."""
     seen: dict[str, str] = {}
-    for w in words(text):
+    for w in words(_ONLY.sub("only", text)):
         low = w.lower()
         if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
             continue
@@ -132,6 +138,7 @@ def _asked_acronym(q: str, low: str) -> str | None:
 
 
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
         r"^(when|since when)\b",
         r"\b(what|which) (date|day|year|month|time)\b",

@@ -56,7 +56,7 @@ class Settings:
     chunk_tokens: int = 160
     chunk_overlap: int = 32
     embed_batch: int = 64  # chunks embedded (and stored) per step of a build
-    top_k: int = 8
+    top_k: int = 12
     fusion: str = "rrf"  # "rrf" or "weighted"
     dense_weight: float = 0.5  # used by the weighted fusion only
     abstain_threshold: float | None = None  # None: the calibrated default
