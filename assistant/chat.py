@@ -77,12 +77,15 @@ def _needs_context(question: str) -> bool:
 
 
 def _outer_pronoun(question: str) -> re.Match[str] | None:
-    """A pronoun that points outside the question: none of its own names come before it
-    ("How did Leicestershire Police do in its inspection?" refers to itself)."""
+    """A pronoun that points outside the question. One that follows a name ("How did
+    Leicestershire Police do in its inspection?") or enough of the question's own words
+    ("How many case files were reviewed in 2019, and how were they rated?") refers to
+    something the question itself says."""
     for m in _PRONOUN.finditer(question):
-        before = words(question[: m.start()])[1:]
-        if not any(w[:1].isupper() for w in before):
-            return m
+        before = question[: m.start()]
+        if any(w[:1].isupper() for w in words(before)[1:]) or len(content_stems(before)) >= 3:
+            continue
+        return m
     return None
 
 

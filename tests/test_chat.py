@@ -73,3 +73,9 @@ def test_a_leading_and_does_not_make_a_full_question_elliptical():
     history = [turn("What concerns came out of the 2018 inspection?")]
     rewritten = rewrite("And what did the follow-up review in 2019 conclude?", history)
     assert rewritten.lower().startswith("what did the follow-up review in 2019 conclude")
+
+
+def test_a_pronoun_with_its_own_antecedent_stands_alone_even_after_another_topic():
+    history = [turn("What is the recipe for lasagne?", abstained=True)]
+    q = "How many case files did inspectors review in 2019, and how were they rated?"
+    assert rewrite(q, history) == q
