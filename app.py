@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     try:
         settings = settings_from(args, os.environ)
-        from assistant.ui import serve
+        from assistant.ui_server import serve
 
         serve(settings)
     except AssistantError as e:

@@ -34,6 +34,7 @@ class Pipeline:
         self.model_id = model_id
         self._reader: IndexReader | None = None
         self._answerer: Answerer | None = None
+        self._extractive: ExtractiveAnswerer | None = None
 
     @cached_property
     def embed_model(self) -> BaseEmbedding:
@@ -53,17 +54,25 @@ class Pipeline:
         """The open index, reopened when a newer build has been committed."""
         if self._reader is None or self._reader.is_stale():
             self._reader = IndexReader(self.settings)
-            self._answerer = None
+            self._answerer = self._extractive = None
         return self._reader
 
     @property
-    def answerer(self) -> Answerer:
+    def extractive(self) -> ExtractiveAnswerer:
+        """The extractive answerer (also what an LLM answerer falls back on)."""
         reader = self.reader
-        if self._answerer is None:
+        if self._extractive is None:
             config = AnswerConfig()
             if self.settings.abstain_threshold is not None:
                 config = AnswerConfig(abstain_threshold=self.settings.abstain_threshold)
-            extractive = ExtractiveAnswerer(reader, self.embed_model, config)
+            self._extractive = ExtractiveAnswerer(reader, self.embed_model, config)
+        return self._extractive
+
+    @property
+    def answerer(self) -> Answerer:
+        """The configured answerer: extractive, or an LLM writing from the same passages."""
+        extractive = self.extractive
+        if self._answerer is None:
             answerer: Answerer = extractive
             if self.settings.llm.enabled:
                 # Imported here: the LLM client libraries load only when one is configured.

@@ -186,3 +186,25 @@ class Filters(_Frozen):
             and (self.year_from is None or (year is not None and year >= self.year_from))
             and (self.year_to is None or (year is not None and year <= self.year_to))
         )
+
+
+class BriefingSection(_Frozen):
+    """What one document says on a briefing's topic: its quotes, in document order."""
+
+    doc_id: str
+    title: str
+    publisher: str | None
+    kind: str | None
+    published: str | None
+    published_note: str | None = None
+    url: str | None
+    statements: tuple[Statement, ...]
+
+
+class Briefing(_Frozen):
+    """A note on a topic: what each document said, when, with quotes and sources."""
+
+    topic: str
+    sections: tuple[BriefingSection, ...]
+    citations: tuple[Citation, ...]
+    empty_reason: str | None = None  # why there is nothing to report, when there is not

@@ -1,10 +1,9 @@
 """The Gradio chat app: layout, event wiring, the `ask` API endpoint and a safe launch.
-HTML comes from `ui_render`, Markdown from `ui_export`, the pipeline from `ui_service`.
+HTML comes from `ui_render`, Markdown from `markdown`, the pipeline from `ui_service`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,13 +16,12 @@ from gradio.events import api as gr_api
 
 from assistant import ui_render as render
 from assistant.chat import Turn
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AssistantError
+from assistant.markdown import briefing_markdown, conversation_markdown, md_text
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.types import Answer
-from assistant.ui_export import conversation_markdown
 from assistant.ui_service import Service, filters_from
-from assistant.ui_style import CSS, MARKER_JS, theme
 
 TITLE = "Inspection reports assistant"
 EXAMPLES = (
@@ -64,6 +62,10 @@ class Widgets:
     corpus: gr.HTML
     conversation: gr.State
     timer: gr.Timer
+    topic: gr.Textbox
+    write: gr.Button
+    note: gr.Markdown
+    save: gr.DownloadButton
 
 
 def build_app(settings: Settings, pipeline: Pipeline | None = None) -> gr.Blocks:
@@ -92,12 +94,30 @@ def _layout() -> Widgets:
             with gr.Column(scale=2, min_width=340):
                 gr.HTML("<div class='panel-title'>Sources</div>")
                 sources = gr.HTML(render.sources_html([]), elem_id="sources-panel")
+        with gr.Tab("Briefing", id="briefing"):
+            briefing = _briefing_tab()
         with gr.Tab("About this corpus", id="corpus"):
             corpus = gr.HTML(render.corpus_html({}), elem_id="corpus")
     return Widgets(
         status=status, sources=sources, corpus=corpus, conversation=gr.State(Conversation()),
-        timer=gr.Timer(1.0), **chat,
+        timer=gr.Timer(1.0), **chat, **briefing,
     )  # fmt: skip
+
+
+def _briefing_tab() -> dict[str, Any]:
+    gr.HTML(
+        "<p class='briefing-intro'>A note on a topic: what each document said and when, "
+        "oldest first, every point quoted with its source. Uses the filters of the chat.</p>"
+    )
+    with gr.Row(equal_height=True):
+        topic = gr.Textbox(
+            placeholder="A topic, e.g. missing children, sex offender management",
+            show_label=False, scale=5, container=False, elem_id="briefing-topic",
+        )  # fmt: skip
+        write = gr.Button("Write briefing", variant="primary", scale=1, elem_id="write-briefing")
+    note = gr.Markdown(elem_id="briefing-note", sanitize_html=True)
+    save = gr.DownloadButton("Download briefing", size="sm", interactive=False)
+    return {"topic": topic, "write": write, "note": note, "save": save}
 
 
 def _chat_column() -> dict[str, Any]:
@@ -152,9 +172,26 @@ def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
     )
     for reset in (w.new.click, w.chatbot.clear):  # the chat's own bin icon clears it all too
         reset(lambda: _final(Conversation(), exports), None, outputs, api_visibility="private")
+    brief_inputs = [w.topic, w.docs, w.kinds, w.year_from, w.year_to]
+    for event in (w.topic.submit, w.write.click):
+        event(
+            lambda *args: write_briefing(service, exports, *args),
+            brief_inputs, [w.note, w.save], api_visibility="private",
+        )  # fmt: skip
     panels = [w.status, w.timer, w.docs, w.kinds, w.year_from, w.year_to, w.corpus]
     w.timer.tick(lambda: _refresh(service), None, panels, api_visibility="private")
     demo.load(lambda: _refresh(service), None, panels, api_visibility="private")
+
+
+def write_briefing(service: Service, exports: Path, topic: str, *filters: Any) -> tuple[Any, Any]:
+    """The briefing note as Markdown, and a file to download it; a user error as a note."""
+    try:
+        markdown = briefing_markdown(service.brief(topic, filters_from(*filters)))
+    except AssistantError as e:
+        return f"**Could not write the briefing:** {md_text(str(e))}", gr.skip()
+    path = Path(tempfile.mkdtemp(dir=exports)) / "briefing.md"
+    path.write_text(markdown, encoding="utf-8")
+    return markdown, gr.DownloadButton(value=str(path), interactive=True)
 
 
 def _example(evt: gr.SelectData) -> str:
@@ -245,47 +282,3 @@ def _api(service: Service) -> Any:
         return answer.model_dump(mode="json")
 
     return ask
-
-
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_exposure(settings: Settings) -> None:
-    """Refuse to serve beyond this machine without a login, unless explicitly allowed."""
-    if is_loopback(settings.host) or settings.auth or settings.allow_remote:
-        return
-    raise ConfigError(
-        f"refusing to listen on {settings.host}: anyone on the network could use the app. "
-        "Set ASSISTANT_AUTH=user:password for a login, or pass --allow-remote "
-        "(ASSISTANT_ALLOW_REMOTE=1) to serve it without one."
-    )
-
-
-def auth_pair(auth: str) -> tuple[str, str] | None:
-    if not auth:
-        return None
-    user, _, password = auth.partition(":")
-    return user, password
-
-
-def launch(demo: gr.Blocks, settings: Settings, **options: Any) -> tuple[Any, str, str]:
-    """Serve the app as `settings` say (after `check_exposure`): never a share link."""
-    check_exposure(settings)
-    return demo.launch(
-        server_name=settings.host, server_port=settings.port, share=False,
-        auth=auth_pair(settings.auth), auth_message="Log in to the inspection reports assistant.",
-        theme=theme(), css=CSS, js=MARKER_JS, footer_links=["api", "settings"], ssr_mode=False,
-        pwa=False, mcp_server=False, **options,
-    )  # fmt: skip
-
-
-def serve(settings: Settings, pipeline: Pipeline | None = None, **options: Any) -> None:
-    """Build the app and serve it until interrupted (what `python app.py` does)."""
-    check_exposure(settings)  # before loading anything: a refusal should be instant
-    launch(build_app(settings, pipeline), settings, **options)

@@ -9,10 +9,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.briefing import make_briefing
 from assistant.chat import Turn
 from assistant.errors import AssistantError, IndexMissingError, QuestionError
 from assistant.pipeline import Pipeline
-from assistant.types import Answer, BuildReport, Document, Filters
+from assistant.types import Answer, Briefing, BuildReport, Document, Filters
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +120,20 @@ class Service:
         self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
     ) -> Answer:
         """`Pipeline.ask`, or a readable error while the index is not ready."""
+        self._check_ready()
+        with self._lock:
+            return self.pipeline.ask(question, history, filters)
+
+    def brief(self, topic: str, filters: Filters | None = None) -> Briefing:
+        """A briefing note on a topic, or a readable error while the index is not ready."""
+        self._check_ready()
+        with self._lock:
+            return make_briefing(self.pipeline, topic, filters)
+
+    def _check_ready(self) -> None:
         status = self._status
         if status.state in ("building", "failed"):
             raise AssistantError(f"{status.message} Ask again when the index is ready.")
-        with self._lock:
-            return self.pipeline.ask(question, history, filters)
 
 
 def filters_from(

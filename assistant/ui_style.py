@@ -42,6 +42,9 @@ MARKER_JS = """
 """
 
 CSS = """
+#briefing-note h1 { font-size: 1.45rem; margin: 0.6rem 0 0.4rem; }
+#briefing-note h2 { font-size: 1.08rem; margin: 1.1rem 0 0.2rem; }
+.briefing-intro { color: var(--body-text-color-subdued); margin: 0.2rem 0; }
 .app-header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; }
 .app-header h1 { font-size: 1.45rem; margin: 0; }
 .app-header p { margin: 0; color: var(--body-text-color-subdued); }

@@ -15,7 +15,8 @@ from gradio_client.exceptions import AppError
 
 from assistant.pipeline import Pipeline
 from assistant.types import Answer
-from assistant.ui import build_app, launch
+from assistant.ui import build_app
+from assistant.ui_server import launch
 
 pytestmark = pytest.mark.integration
 

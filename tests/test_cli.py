@@ -150,3 +150,9 @@ def test_chat_understands_a_follow_up(built):
     assert proc.returncode == 0, proc.stderr
     assert "(searched for: When was Multi Agency Daily Risk Assessment set up?)" in proc.stdout
     assert "April 2020" in proc.stdout.split("searched for")[1]
+
+
+def test_brief_writes_a_markdown_note_or_json(built, tmp_path):
+    out = tmp_path / "note.md"
+    run("brief", "missing children", "--out", str(out), *built)
+    assert out.read_text().startswith("# Briefing: missing children")

@@ -14,11 +14,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import pytest
 
 import app
-from assistant import ui, ui_render
+from assistant import ui, ui_render, ui_server
 from assistant.errors import AssistantError, ConfigError, QuestionError
+from assistant.markdown import conversation_markdown
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Document, DocumentMeta, Filters, Suggestion
-from assistant.ui_export import conversation_markdown
 from assistant.ui_service import Service, filters_from
 
 pytestmark = pytest.mark.unit
@@ -334,15 +334,15 @@ def test_a_missing_index_is_built_in_the_background_with_progress(fake_pipeline)
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_loopback_needs_nothing(host):
-    ui.check_exposure(Settings(host=host))
+    ui_server.check_exposure(Settings(host=host))
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "::", "example.org"])
 def test_other_interfaces_need_a_login_or_the_flag(host):
     with pytest.raises(ConfigError, match="ASSISTANT_AUTH=user:password"):
-        ui.check_exposure(Settings(host=host))
-    ui.check_exposure(Settings(host=host, auth="staff:secret"))
-    ui.check_exposure(Settings(host=host, allow_remote=True))
+        ui_server.check_exposure(Settings(host=host))
+    ui_server.check_exposure(Settings(host=host, auth="staff:secret"))
+    ui_server.check_exposure(Settings(host=host, allow_remote=True))
 
 
 def test_app_refuses_0000_without_auth_in_one_line(monkeypatch, capsys):
@@ -363,7 +363,9 @@ def test_app_settings_come_from_flags_then_env(tmp_path: Path):
     assert s.port == 8100
     with pytest.raises(ConfigError, match="GRADIO_SERVER_PORT='x'"):
         app.settings_from(app.parse([]), {"GRADIO_SERVER_PORT": "x"})
-    assert ui.auth_pair("staff:pa:ss") == ("staff", "pa:ss") and ui.auth_pair("") is None
+    assert (
+        ui_server.auth_pair("staff:pa:ss") == ("staff", "pa:ss") and ui_server.auth_pair("") is None
+    )
 
 
 def test_on_start_new_documents_are_indexed_and_a_failed_update_keeps_the_old_index(

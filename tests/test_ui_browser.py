@@ -21,7 +21,8 @@ from playwright.sync_api import expect, sync_playwright
 from assistant.embed import MODEL_ID
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
-from assistant.ui import build_app, launch
+from assistant.ui import build_app
+from assistant.ui_server import launch
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.browser
@@ -303,3 +304,26 @@ def test_the_page_loads_nothing_from_other_hosts(app):
     app.page.wait_for_timeout(500)
     assert app.requests, "no requests were recorded"
     assert app.foreign_requests() == []
+
+
+def test_a_briefing_lays_out_each_document_in_date_order_and_downloads(app):
+    app.page.get_by_role("tab", name="Briefing").click()
+    box = app.page.locator("#briefing-topic textarea")
+    box.fill("missing children")
+    box.press("Enter")
+    note = app.page.locator("#briefing-note")
+    expect(note.get_by_role("heading", name="Sources")).to_be_visible(timeout=WAIT_MS)
+    headings = note.get_by_role("heading", level=2).all_inner_texts()
+    assert headings[0].startswith("2013:") and headings[-1] == "Sources"
+    assert any(h.startswith("24 July 2019:") for h in headings)
+    expect(note).to_contain_text("25% reduction in time taken to locate missing children")
+    screenshot(app, "briefing.png")
+    button = app.page.get_by_role("button", name="Download briefing")
+    expect(button).to_be_enabled()
+    with app.page.expect_download() as download:
+        button.click()
+    assert (
+        Path(download.value.path())
+        .read_text(encoding="utf-8")
+        .startswith("# Briefing: missing children")
+    )

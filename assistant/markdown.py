@@ -1,5 +1,5 @@
-"""The conversation as Markdown, for copying or downloading from the app: each answer
-followed by its numbered sources (title, publisher, date, address, quote).
+"""Markdown for people to paste or hand over: a conversation (each answer followed by its
+numbered sources: title, publisher, date, address, quote) or a briefing note.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.dates import human_date
-from assistant.types import Answer, Citation, Suggestion
+from assistant.types import Answer, Briefing, Citation, Suggestion
 
 
 def md_text(text: str) -> str:
@@ -82,3 +82,35 @@ def conversation_markdown(answers: Sequence[Answer]) -> str:
         "Answers quote the documents verbatim; each is followed by its numbered sources.\n\n"
         f"{body}\n"
     )
+
+
+def briefing_markdown(briefing: Briefing) -> str:
+    """A briefing note: document by document, oldest first, each quote with its marker,
+    then the numbered sources."""
+    parts = [f"# Briefing: {md_text(briefing.topic)}"]
+    if not briefing.sections:
+        parts.append(md_text(briefing.empty_reason or "Nothing found."))
+        return "\n\n".join(parts) + "\n"
+    years = sorted({s.published[:4] for s in briefing.sections if s.published})
+    span = (
+        f" from {years[0]} to {years[-1]}"
+        if len(years) > 1
+        else (f" from {years[0]}" if years else "")
+    )
+    parts.append(
+        f"_What {len(briefing.sections)} documents{span} say, oldest first. Every point "
+        "quotes its source verbatim; the sources are numbered below._"
+    )
+    for s in briefing.sections:
+        details = ", ".join(
+            x for x in (s.publisher, s.kind, _date(s.published, s.published_note)) if x
+        )
+        parts.append(f"## {human_date(s.published)}: {md_text(s.title)}\n\n{md_text(details)}")
+        parts.append("\n".join(
+            f"- {md_text(' '.join(st.text.split()))} "
+            + "".join(f"[{n}]" for n in st.citations)
+            for st in s.statements
+        ))  # fmt: skip
+    parts.append("## Sources")
+    parts.extend(source_markdown(c) for c in briefing.citations)
+    return "\n\n".join(parts) + "\n"
