@@ -36,16 +36,15 @@ TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    # Calibrated with `assistant eval --calibrate` on the tune split (see evals/README.md).
+    # Calibrated on the eval set's tune split with `python evals/fit_weights.py` (which
+    # also fits the penalties below); `assistant eval --calibrate` re-checks the threshold.
     abstain_threshold: float = 1.092
     max_statements: int = 3
     extra_margin: float = 0.2  # a further statement scores within this of the best
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
-    # What lowers confidence that the corpus answers at all (fitted with the weights):
+    # What lowers confidence that the corpus answers at all:
     unknown_word_penalty: float = 2.0  # per capitalised question word the corpus lacks
-    unknown_terms_penalty: float = 0.0  # times the weighted share of unknown question words
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
-    other_year_penalty: float = 0.0  # the question names a year the best sentence is not about
 
 
 class Answerer(Protocol):
@@ -168,22 +167,17 @@ class ExtractiveAnswerer:
         return [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:4]]
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
-        """Signs that the corpus does not answer, given the best sentence found."""
-        weights = {t: self.stats.idf(t) for t in intent.terms}
-        related = self.related_terms(intent)
-        unknown = sum(
-            w for t, w in weights.items() if self.stats.df.get(t, 0) == 0 and not related.get(t)
-        )
+        """Signs that the corpus does not answer, given the best sentence found. (Unknown
+        common words and a missing year were tried too: they do not separate answerable
+        from unanswerable tune cases, since paraphrases are full of words the documents
+        do not use.)"""
         # Names the corpus never mentions ("Leicestershire", "Canada") suggest another topic;
         # abbreviations ("PCs") are often just another word for something it does mention.
         names = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
+        typed = intent.kind in TYPED_KINDS
         return {
             "unknown_words": float(min(2, sum(not self.stats.known(w) for w in names))),
-            "unknown_terms": unknown / (sum(weights.values()) or 1.0),
-            "missing_type": 1.0 - best.features["answer_type"]
-            if intent.kind in TYPED_KINDS
-            else 0.0,
-            "other_year": float(bool(intent.years) and best.features["year"] == 0.0),
+            "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
         }
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
@@ -191,9 +185,7 @@ class ExtractiveAnswerer:
         cfg = self.config
         penalties = {
             "unknown_words": cfg.unknown_word_penalty,
-            "unknown_terms": cfg.unknown_terms_penalty,
             "missing_type": cfg.missing_type_penalty,
-            "other_year": cfg.other_year_penalty,
         }
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())

@@ -33,7 +33,7 @@ from assistant.query import Intent, analyse
 from assistant.settings import Settings
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
-DOUBTS = ("unknown_words", "unknown_terms", "missing_type", "other_year")
+DOUBTS = ("unknown_words", "missing_type")
 
 
 def final_turn(pipeline: Pipeline, case: Case) -> tuple[Intent, list[Candidate]]:
