@@ -57,4 +57,8 @@ def launch(demo: gr.Blocks, settings: Settings, **options: Any) -> tuple[Any, st
 def serve(settings: Settings, pipeline: Pipeline | None = None, **options: Any) -> None:
     """Build the app and serve it until interrupted (what `python app.py` does)."""
     check_exposure(settings)  # before loading anything: a refusal should be instant
-    launch(build_app(settings, pipeline), settings, **options)
+    demo = build_app(settings, pipeline)
+    where = "this machine only" if is_loopback(settings.host) else "the network"
+    # Gradio's own banner suggests share links, which this app never makes: say it plainly.
+    print(f"Serving on http://{settings.host}:{settings.port}/ ({where}); Ctrl-C stops.")
+    launch(demo, settings, quiet=True, **options)
