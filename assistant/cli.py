@@ -166,11 +166,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    if bool(args.question) == bool(args.batch):
+    if (args.question is None) == (args.batch is None):
         raise QuestionError("give either a question or --batch FILE")
     pipeline = Pipeline(settings)
     filters = filters_from(args)
-    if args.question:
+    if args.question is not None:
         answer = pipeline.ask(args.question, filters=filters)
         print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
         return 0
