@@ -78,19 +78,7 @@ def _sections(
             n = len(citations) + 1
             citations.append(make_citation(n, cand.doc, cand.start, cand.end, cand.passage.chunk))
             statements.append(Statement(text=cand.text, citations=(n,)))
-        meta = cands[0].doc.meta
-        sections.append(
-            BriefingSection(
-                doc_id=doc_id,
-                title=meta.title,
-                publisher=meta.publisher,
-                kind=meta.kind,
-                published=meta.published,
-                published_note=meta.published_note,
-                url=meta.url,
-                statements=tuple(statements),
-            )
-        )
+        sections.append(BriefingSection(meta=cands[0].doc.meta, statements=tuple(statements)))
     return sections, citations
 
 

@@ -91,7 +91,7 @@ def briefing_markdown(briefing: Briefing) -> str:
     if not briefing.sections:
         parts.append(md_text(briefing.empty_reason or "Nothing found."))
         return "\n\n".join(parts) + "\n"
-    years = sorted({s.published[:4] for s in briefing.sections if s.published})
+    years = sorted({s.meta.published[:4] for s in briefing.sections if s.meta.published})
     span = (
         f" from {years[0]} to {years[-1]}"
         if len(years) > 1
@@ -101,15 +101,16 @@ def briefing_markdown(briefing: Briefing) -> str:
         f"_What {len(briefing.sections)} documents{span} say, oldest first. Every point "
         "quotes its source verbatim; the sources are numbered below._"
     )
-    for s in briefing.sections:
-        details = ", ".join(
-            x for x in (s.publisher, s.kind, _date(s.published, s.published_note)) if x
-        )
-        parts.append(f"## {human_date(s.published)}: {md_text(s.title)}\n\n{md_text(details)}")
+    for section in briefing.sections:
+        meta = section.meta
+        date = _date(meta.published, meta.published_note)
+        details = ", ".join(x for x in (meta.publisher, meta.kind, date) if x)
+        heading = f"## {human_date(meta.published)}: {md_text(meta.title)}"
+        parts.append(f"{heading}\n\n{md_text(details)}")
         parts.append("\n".join(
             f"- {md_text(' '.join(st.text.split()))} "
             + "".join(f"[{n}]" for n in st.citations)
-            for st in s.statements
+            for st in section.statements
         ))  # fmt: skip
     parts.append("## Sources")
     parts.extend(source_markdown(c) for c in briefing.citations)

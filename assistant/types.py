@@ -191,13 +191,7 @@ class Filters(_Frozen):
 class BriefingSection(_Frozen):
     """What one document says on a briefing's topic: its quotes, in document order."""
 
-    doc_id: str
-    title: str
-    publisher: str | None
-    kind: str | None
-    published: str | None
-    published_note: str | None = None
-    url: str | None
+    meta: DocumentMeta
     statements: tuple[Statement, ...]
 
 

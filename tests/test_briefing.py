@@ -18,16 +18,16 @@ DOCS = {d.doc_id: d for d in load_corpus(CORPUS).documents}
 
 def test_a_briefing_goes_document_by_document_oldest_first(real_pipeline):
     briefing = make_briefing(real_pipeline, "missing children")
-    dates = [s.published for s in briefing.sections]
+    dates = [s.meta.published for s in briefing.sections]
     assert dates == sorted(dates) and dates[0] == "2013" and len(dates) >= 3
-    assert len({s.doc_id for s in briefing.sections}) == len(briefing.sections)
+    assert len({s.meta.doc_id for s in briefing.sections}) == len(briefing.sections)
     by_n = {c.n: c for c in briefing.citations}
     for section in briefing.sections:
         assert 1 <= len(section.statements) <= 3
         for st in section.statements:
             [n] = st.citations
             citation = by_n[n]
-            assert citation.doc_id == section.doc_id
+            assert citation.doc_id == section.meta.doc_id
             assert DOCS[citation.doc_id].text[citation.start : citation.end] == citation.quote
             assert normalise(st.text) in normalise(citation.quote)
     assert sorted(by_n) == list(range(1, len(by_n) + 1))
@@ -48,7 +48,7 @@ def test_filters_and_an_unknown_topic(real_pipeline):
     only_2019 = make_briefing(
         real_pipeline, "missing children", Filters(year_from=2019, year_to=2019)
     )
-    assert [s.doc_id for s in only_2019.sections] == ["003_934f7f560a60dbae"]
+    assert [s.meta.doc_id for s in only_2019.sections] == ["003_934f7f560a60dbae"]
     nothing = make_briefing(real_pipeline, "the weather forecast for Spain")
     assert nothing.sections == () and "do not say enough" in nothing.empty_reason
     assert "do not say enough" in briefing_markdown(nothing)
