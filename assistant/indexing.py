@@ -79,7 +79,7 @@ class IndexBuilder:
                 for doc_id, doc in sorted(docs.items())
             },
         )
-        self._write_generation(new.generation, docs, chunks)
+        self._write_generation(new.generation, docs, chunks, old.generation)
         atomic_write(index_dir / MANIFEST, new.model_dump_json(indent=1))
         self._collect_garbage(collection, new)
 
@@ -147,7 +147,11 @@ class IndexBuilder:
         return len(todo)
 
     def _write_generation(
-        self, generation: int, docs: dict[str, Document], chunks: dict[str, list[Chunk]]
+        self,
+        generation: int,
+        docs: dict[str, Document],
+        chunks: dict[str, list[Chunk]],
+        previous: int,
     ) -> None:
         folder = self.settings.index / f"gen-{generation}"
         if folder.exists():  # left by a build that failed before its commit
@@ -158,14 +162,12 @@ class IndexBuilder:
         write_jsonl(folder / "chunks.jsonl", (c.model_dump() for c in ordered))
         texts = [embed_text(c, docs[c.doc_id]) for c in ordered]
         LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
-        Vocabulary.build(texts, self.embed_model, self._previous_vocabulary()).save(folder)
+        Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
 
-    def _previous_vocabulary(self) -> Vocabulary | None:
-        old = read_manifest(self.settings.index)
-        folder = self.settings.index / f"gen-{old.generation}" if old else None
-        if folder is None or not (folder / "vocabulary.json").is_file():
-            return None
-        return Vocabulary.load(folder)
+    def _vocabulary(self, generation: int) -> Vocabulary | None:
+        """A generation's vocabulary, whose word vectors a new build can reuse."""
+        folder = self.settings.index / f"gen-{generation}"
+        return Vocabulary.load(folder) if (folder / "vocabulary.json").is_file() else None
 
     def _collect_garbage(self, collection: Any, manifest: Manifest) -> None:
         """After the commit: drop vectors and folders no manifest points at any more."""

@@ -98,6 +98,15 @@ def load_chunks(index_dir: Path, generation: int) -> list[Chunk]:
     return [Chunk.model_validate_json(line) for line in _lines(path)]
 
 
+def _manifest_stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """Identifies one version of the manifest file: a commit replaces it (new inode)."""
+    try:
+        st = (index_dir / MANIFEST).stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def open_manifest(index_dir: Path) -> Manifest:
     manifest = read_manifest(index_dir)
     if manifest is None or not (index_dir / f"gen-{manifest.generation}").is_dir():
@@ -130,6 +139,7 @@ class IndexReader:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._stamp = _manifest_stamp(settings.index)  # before reading: a later swap shows
         self.manifest = open_manifest(settings.index)
         generation = self.manifest.generation
         self.documents = load_documents(settings.index, generation)
@@ -139,9 +149,16 @@ class IndexReader:
         self.collection = chroma_collection(settings)
 
     def is_stale(self) -> bool:
-        """True once a newer build has been committed: reopen to see it."""
+        """True once a newer build has been committed: reopen to see it. Asked before every
+        question, so the manifest is only re-read when the file itself has changed."""
+        stamp = _manifest_stamp(self.settings.index)
+        if stamp == self._stamp:
+            return False
         current = read_manifest(self.settings.index)
-        return current is not None and current.generation != self.manifest.generation
+        if current is None or current.generation == self.manifest.generation:
+            self._stamp = stamp
+            return False
+        return True
 
     def meta(self, chunk: Chunk) -> DocumentMeta:
         return self.documents[chunk.doc_id].meta

@@ -140,3 +140,14 @@ def test_the_manifest_records_model_and_chunking(fake_pipeline):
     manifest = json.loads((fake_pipeline.settings.index / "manifest.json").read_text())
     assert manifest["model"] == "fake"
     assert manifest["chunking"] == {"tokens": 160, "overlap": 32}
+
+
+def test_a_reader_sees_a_build_committed_by_another_process(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    other = Pipeline(fake_pipeline.settings, embed_model=fake_pipeline.embed_model, model_id="fake")
+    reader = other.reader
+    assert not reader.is_stale() and other.reader is reader  # unchanged: no reopening
+    (corpus_dir / "new.md").write_text("# Otters\n\nA note about otters and beavers.\n")
+    fake_pipeline.build()
+    assert reader.is_stale()
+    assert "new" in other.reader.documents and other.reader is not reader
