@@ -108,14 +108,20 @@ def answer_words(answer: Answer) -> int:
     return sum(len(st.text.split()) for st in answer.statements)
 
 
-def run_case(pipeline: Pipeline, case: Case) -> CaseResult:
-    history: list[Turn] = []
-    answer: Answer | None = None
+def converse(pipeline: Pipeline, questions: Sequence[str]) -> tuple[list[Turn], list[Passage]]:
+    """Ask the questions in order, as one conversation: its turns, and the passages
+    retrieved for the last one."""
+    turns: list[Turn] = []
     passages: list[Passage] = []
-    for q in case.questions:
-        answer, passages = pipeline.ask_traced(q, history)
-        history.append(Turn(q, answer.searched_for, answer))
-    assert answer is not None  # a case has at least one question (validated)
+    for q in questions:
+        answer, passages = pipeline.ask_traced(q, turns)
+        turns.append(Turn(q, answer.searched_for, answer))
+    return turns, passages
+
+
+def run_case(pipeline: Pipeline, case: Case) -> CaseResult:
+    turns, passages = converse(pipeline, case.questions)
+    answer = turns[-1].answer  # a case has at least one question (validated)
     documents = pipeline.reader.documents
     quotes_ok = all(
         c.doc_id in documents and normalise(c.quote) in normalise(documents[c.doc_id].text)

@@ -13,8 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from assistant.chat import Turn
-from assistant.evals import Case, load_cases
+from assistant.evals import Case, converse, load_cases
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings, apply_offline_defaults
 
@@ -30,11 +29,7 @@ SETUPS = {
 
 def searched_for(pipeline: Pipeline, case: Case) -> str:
     """The question as the pipeline searches it (follow-ups rewritten from earlier turns)."""
-    history: list[Turn] = []
-    for q in case.questions:
-        answer = pipeline.ask(q, history)
-        history.append(Turn(q, answer.searched_for, answer))
-    return history[-1].searched_for
+    return converse(pipeline, case.questions)[0][-1].searched_for
 
 
 def metrics(pipeline: Pipeline, queries: list[tuple[str, Case]], **setup: object) -> str:

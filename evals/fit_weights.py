@@ -24,29 +24,24 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.chat import Turn
-from assistant.evals import Case, best_threshold, fact_present, load_cases
+from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
 from assistant.evidence import YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
 from assistant.settings import Settings
+from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
 DOUBTS = ("unknown_words", "missing_type")
 
 
-def final_turn(pipeline: Pipeline, case: Case) -> tuple[Intent, list[Candidate]]:
-    history: list[Turn] = []
-    for q in case.questions[:-1]:
-        answer = pipeline.ask(q, history)
-        history.append(Turn(q, answer.searched_for, answer))
-    answer, passages = pipeline.ask_traced(case.questions[-1], history)
+def final_turn(pipeline: Pipeline, case: Case) -> tuple[Answer, Intent, list[Candidate]]:
+    """The case's last answer, and every candidate sentence it was chosen from, scored."""
+    turns, passages = converse(pipeline, case.questions)
+    answer = turns[-1].answer
     intent = analyse(answer.searched_for)
     vector = pipeline.retriever().embed_query(answer.searched_for)
-    answerer = pipeline.answerer
-    assert isinstance(answerer, ExtractiveAnswerer)
-    return intent, answerer.rank(intent, passages, vector)
+    return answer, intent, pipeline.extractive.rank(intent, passages, vector)
 
 
 def ranking_data(pipeline: Pipeline, cases: list[Case]) -> Ranking:
@@ -55,7 +50,7 @@ def ranking_data(pipeline: Pipeline, cases: list[Case]) -> Ranking:
     for case in cases:
         if not case.answerable:
             continue
-        _, ranked = final_turn(pipeline, case)
+        _, _, ranked = final_turn(pipeline, case)
         labels = np.array([any(fact_present(c.text, f) for f in case.facts) for c in ranked])
         if labels.any():
             data.append((np.array([[c.features[n] for n in names] for c in ranked]), labels * 1.0))
@@ -97,14 +92,6 @@ def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untype
         test = [d for i, d in enumerate(items) if i % 5 == k]
         results += score(test, fit(train))
     return float(np.mean(results))
-
-
-def _history(pipeline: Pipeline, case: Case) -> list[Turn]:
-    history: list[Turn] = []
-    for q in case.questions[:-1]:
-        answer = pipeline.ask(q, history)
-        history.append(Turn(q, answer.searched_for, answer))
-    return history
 
 
 def calibrate_abstention(
@@ -149,13 +136,11 @@ def main() -> int:
     scoring = ScoringConfig(**fitted)
     print(scoring)
 
-    answerer = pipeline.answerer
-    assert isinstance(answerer, ExtractiveAnswerer)
+    answerer = pipeline.extractive
     answerer.scoring = scoring
     rows = []
     for case in cases:
-        intent, ranked = final_turn(pipeline, case)
-        forced = pipeline.ask(case.questions[-1], _history(pipeline, case))
+        forced, intent, ranked = final_turn(pipeline, case)
         correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
         doubts = answerer.doubts(intent, ranked[0])
         rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
