@@ -65,10 +65,6 @@ class Candidate:
     def text(self) -> str:
         return self.doc.text[self.start : self.end]
 
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.doc.doc_id, self.start, self.end)
-
 
 class CorpusStats:
     """Document frequencies of word stems over the chunks, for weighting question words."""

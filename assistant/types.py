@@ -106,7 +106,6 @@ class Statement(_Frozen):
     text: str
     citations: tuple[int, ...]
     label: str | None = None  # e.g. "2019" when sources of different years are shown apart
-    flagged: bool = False  # an LLM sentence its citations do not support
 
 
 class Suggestion(_Frozen):
