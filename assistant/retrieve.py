@@ -14,6 +14,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.dates import years_in
+from assistant.evidence import current_years
 from assistant.store import IndexReader
 from assistant.types import Filters, Passage
 
@@ -112,7 +113,7 @@ class HybridRetriever(BaseRetriever):
         if not years:
             return 1.0
         chunk = self.reader.chunks[chunk_id]
-        if self.reader.meta(chunk).year in years:
+        if set(years) & current_years(self.reader.documents[chunk.doc_id]):
             return 1.0 + self.config.year_doc_boost
         if any(str(y) in chunk.text for y in years):
             return 1.0 + self.config.year_text_boost
