@@ -5,6 +5,7 @@ person's name, a named body, the words an acronym stands for. Plain patterns, no
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Set
 
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, content_stems, stem, words
@@ -29,43 +30,85 @@ _FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "
 _GENERIC = frozenset({"team", "unit", "programme", "program", "officers", "group", "scheme"})
 
 
-def answer_type_score(intent: Intent, text: str, lowercase: set[str]) -> float:
-    """How well a sentence supplies the kind of answer the question wants (0 to 1)."""
+def answer_type_score(
+    intent: Intent, text: str, lowercase: Set[str], known: Set[str] = frozenset()
+) -> float:
+    """How well a sentence supplies the kind of answer the question wants (0 to 1).
+    `lowercase`: words the corpus writes in lower case; `known`: stems it uses at all."""
     if intent.kind == "acronym" and intent.acronym:
         return 1.0 if expansion(intent.acronym, text) else 0.0
     if intent.kind == "number":
         return _number_score(intent, text)
     if intent.kind == "date":
-        if _MONTH.search(text) or re.search(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", text):
-            return 1.0
-        return 0.6 if _DATE_NUM.search(text) else 0.0
+        return _date_score(intent, text)
     if intent.kind == "person":
-        if not has_person(text, lowercase):
+        if not has_person(text, lowercase, exclude=intent.proper):
             return 0.0
+        # Only role words the documents use can be looked for ("the top official" may be
+        # their "chief executive").
         said = set(content_stems(text))
-        return 1.0 if all(r in said for r in intent.role) else 0.5
+        role = [r for r in intent.role if r in known] if known else list(intent.role)
+        return 1.0 if all(r in said for r in role) else 0.5
     if intent.kind == "name":
         return 1.0 if has_name(text) else 0.0
     return 0.0
 
 
+# "12 months", not "2 year-old".
+_TIME_UNIT = re.compile(r"(years?|months?|weeks?|days?|hours?|minutes?)\b(?![-\s]old)", re.I)
+_FREQUENCY = re.compile(
+    r"\b(once|twice|annual|annually|yearly|monthly|weekly|daily|fortnightly|quarterly|"
+    r"regularly|routinely|times a|(every|each|per|a) (\w+ )?(years?|months?|weeks?|days?))\b",
+    re.I,
+)
+_MONTH_AFTER = re.compile(r"\s*(" + "|".join(MONTH_NAMES) + r")\b", re.I)
+
+
 def _number_score(intent: Intent, text: str) -> float:
     """1 for a number of the thing asked about ("21 case files" for "how many case
-    files"), or any number when the question names no unit; 0.5 for a number of something
-    else; 0 for no number."""
+    files"; "12 months" for "how soon"; "every year" for "how often"), or any number when
+    the question names no unit; 0.5 for a number of something else (0.3 for a share when
+    a count is wanted); 0 for none. A day of the month, a time or a year is not a number."""
+    if intent.shape == "frequency":
+        return 1.0 if _FREQUENCY.search(text) else 0.0
     best = 0.0
     for m in _NUMBER.finditer(text):
-        raw = m.group(0).strip()
+        raw = m.group(0).strip().rstrip(".,")
         if _YEAR.match(raw) or raw.lower() in ("one", "half", "third"):
             continue  # years and "one of ..." are rarely the number asked for
+        if _MONTH_AFTER.match(text, m.end()) or text[m.end() : m.end() + 1] == ":":
+            continue  # "24 March", "17:13"
+        percent = "%" in raw or "cent" in raw.lower()
+        if intent.shape == "duration":
+            if not percent and _TIME_UNIT.match(text[m.end() :].lstrip(" -")):
+                return 1.0
+            best = max(best, 0.3)
+            continue
         if not intent.unit:
             return 1.0
-        percent = "%" in raw or "cent" in raw.lower()
         best = max(best, 0.3 if percent else 0.5)  # a share is not a count
         after = [stem(w) for w in words(text[m.end() : m.end() + 60])][:5]
-        if not percent and any(u in after for u in intent.unit):
+        if not percent and intent.unit[-1] in after:  # the thing counted: "case files"
             return 1.0
     return best
+
+
+_DAY = re.compile(
+    r"\b\d{1,2}(st|nd|rd|th)?\s+(" + "|".join(MONTH_NAMES) + r")\b|\b("
+    + "|".join(MONTH_NAMES)
+    + r")\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
+    re.I,
+)
+
+
+def _date_score(intent: Intent, text: str) -> float:
+    """1 for a date as precise as asked ("on what date": a day), less for a vaguer one."""
+    if _DAY.search(text):
+        return 1.0
+    vague = 0.5 if intent.shape == "day" else 1.0
+    if _MONTH.search(text):
+        return vague
+    return 0.6 * vague if _DATE_NUM.search(text) else 0.0
 
 
 def has_name(text: str) -> bool:
@@ -73,18 +116,28 @@ def has_name(text: str) -> bool:
     return any(m.start() > 0 for m in _NAME.finditer(text))
 
 
-def has_person(text: str, lowercase: set[str]) -> bool:
+def has_person(text: str, lowercase: Set[str], exclude: Iterable[str] = ()) -> bool:
     """A person's name: two or three capitalised words in a row, none of which the corpus
-    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police")."""
+    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police"), other than
+    the names in `exclude` (those the question itself gives)."""
+    given = {_bare(w) for w in exclude}
     for m in _PERSON.finditer(text):
-        tokens = [t.rstrip("’'s") for t in m.group(0).split()]
+        tokens = [_bare(t) for t in m.group(0).split()]
         if any(t.lower() in lowercase or t.upper() == t or t in _NOT_NAMES for t in tokens):
+            continue
+        if all(t in given for t in tokens):
             continue
         return True
     return False
 
 
-_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+){1,2}\b")
+def _bare(word: str) -> str:
+    """A name without its possessive: "Dylan's" is "Dylan"."""
+    return re.sub(r"[’']s?$", "", word)
+
+
+_NAME_WORD = r"[A-Z][a-zà-ÿ’']+(?:-[A-Za-zà-ÿ’']+)*"  # "Tiffin-Brown", "Evelyn-Rose"
+_PERSON = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
 _NOT_NAMES = frozenset(
     "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
     "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "

@@ -210,7 +210,7 @@ def score_all(
         f["answer_type"] = (
             _title_score(cand)
             if intent.kind == "title"
-            else answer_type_score(intent, text, stats.lowercase)
+            else answer_type_score(intent, text, stats.lowercase, stats.df.keys())
         )
         f["passage_rank"] = 1.0 / cand.rank
         f["passage_similarity"] = cand.passage.similarity or 0.0

@@ -43,6 +43,9 @@ class Intent:
     kind: str  # number | date | person | name | title | acronym | definition | yesno | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
+    # A finer shape of answer: a number question's "duration" ("how long", "what term") or
+    # "frequency" ("how often"); a date question's "day" ("on what date").
+    shape: str | None
     role: tuple[str, ...]  # for person questions: stems of the role ("chief constable")
     years: tuple[int, ...]
     terms: tuple[str, ...]  # content-word stems, in order, without repeats
@@ -106,7 +109,7 @@ def analyse(question: str) -> Intent:
     """What the question asks. Its kind, unit and role come from the question proper; words
     and years from all of it, including context a follow-up carries ("... (earlier question)")."""
     q = question.strip()
-    main = re.split(r"\?|\s\(", q, maxsplit=1)[0]
+    main = _main_clause(re.split(r"\?|\s\(", q, maxsplit=1)[0])
     low = main.lower()
     acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
@@ -115,12 +118,28 @@ def analyse(question: str) -> Intent:
         kind=kind,
         acronym=acronym,
         unit=tuple(_unit(low)) if kind == "number" else (),
-        role=tuple(_role(low)) if kind == "person" else (),
+        shape=_shape(kind, low),
+        role=tuple(_role(main)) if kind == "person" else (),
         years=tuple(years_in(q)),
         terms=tuple(content_terms(q)),
         term_words=tuple(content_terms(q).values()),
         proper=tuple(_proper_words(q)),
     )
+
+
+# "When someone rings the police, are call handlers ...?": the clause before the comma
+# sets the scene; the question proper, and so the kind of answer wanted, follows it.
+_LEADING_CLAUSE = re.compile(
+    r"^(when|if|after|before|since|while|once|as|in|during|following|given|now that|"
+    r"apart from|according to|looking back)\b[^,?]{2,100},\s*(?=(what|which|who|whom|whose|"
+    r"when|where|why|how|is|are|was|were|do|does|did|can|could|has|have|had|should|will|"
+    r"would)\b)",
+    re.I,
+)
+
+
+def _main_clause(question: str) -> str:
+    return _LEADING_CLAUSE.sub("", question)
 
 
 def _asked_acronym(q: str, low: str) -> str | None:
@@ -141,12 +160,14 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
         r"^(when|since when)\b",
-        r"\b(what|which) (date|day|year|month|time)\b",
+        r"\b(what|which)( exact)? (date|day|year|month|time)\b",
         r"\bhow (early|long ago)\b",
         r"\bwhen (was|were|did|is|will)\b",
     )),
     ("number", (
-        r"\bhow (many|much|often|long|old|big|large|fast|far)\b",
+        r"\bhow (many|much|often|long|soon|old|big|large|fast|far)\b",
+        r"\b(what|which) (minimum |maximum |prison |jail )?(term|period|length of time|duration|"
+        r"frequency)\b",
         r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate)\b",
         r"\bwhat('s| is| was) the (average|number|total|proportion|percentage)\b",
     )),
@@ -166,6 +187,24 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("yesno", (r"^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b",)),
     ("definition", (r"^(what|who)( is|'s|’s| are) (an? |the )?[\w -]{1,40}\??$",)),
 )  # fmt: skip
+
+
+_DURATION = re.compile(
+    r"\bhow (long|soon)\b|\b(minimum |maximum |prison |jail )?(term|period|length of time|"
+    r"duration)\b"
+)
+_FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
+_DAY = re.compile(r"\b(what|which|exact) (date|day)\b")  # "which year" is not a day
+
+
+def _shape(kind: str, low: str) -> str | None:
+    if kind == "number" and _FREQUENCY.search(low):
+        return "frequency"
+    if kind == "number" and _DURATION.search(low):
+        return "duration"
+    if kind == "date" and _DAY.search(low):
+        return "day"
+    return None
 
 
 def _kind(low: str) -> str:
@@ -193,19 +232,23 @@ def _unit(low: str) -> list[str]:
     return unit
 
 
-def _role(low: str) -> list[str]:
-    """ "Which chief constable ...", "Who was the force's chief constable ...": the role."""
-    m = re.search(r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", low)
+def _role(main: str) -> list[str]:
+    """ "Which chief constable ...", "Who was the force's chief constable ...": the role,
+    in common words; the names in it say whose role, not which ("Dylan's father")."""
+    m = re.search(
+        r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", main, re.I
+    )
     if not m:
         return []
     role: list[str] = []
     for w in words(m.group(1) or m.group(2)):
-        if w.endswith(("'s", "’s")) and not role:
-            continue  # "Northamptonshire's chief constable"
-        if (w in STOPWORDS and w != "of") or w in _AUXILIARIES or w in _ROLE_ENDS:
+        low = w.lower()
+        if w[:1].isupper() or (low.endswith(("'s", "’s")) and not role):
+            continue  # "Northamptonshire's chief constable", "Dylan Tiffin-Brown's father"
+        if (low in STOPWORDS and low != "of") or low in _AUXILIARIES or low in _ROLE_ENDS:
             break
-        if w != "of":
-            role.append(stem(w))
+        if low != "of":
+            role.append(stem(low))
     return role
 
 

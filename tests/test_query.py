@@ -27,6 +27,11 @@ pytestmark = pytest.mark.unit
         ("Were children detained in custody?", "yesno"),
         ("What is a post-inspection review?", "definition"),
         ("What did the inspectorate say about the backlog of devices?", "finding"),
+        # A scene-setting clause before the comma does not decide the kind.
+        ("When someone rings the police, are call handlers quicker now?", "yesno"),
+        ("In 2013, how many PCs were waiting to be examined?", "number"),
+        ("On what exact date was the review published?", "date"),
+        ("What minimum term was he given?", "number"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question, kind):
@@ -40,6 +45,27 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     assert analyse("Which chief constable responded?").role == ("chief", "constabl")
     assert analyse("What does MADRA stand for?").acronym == "MADRA"
     assert "Leicestershire" in analyse("How did Leicestershire Police do?").proper
+
+
+@pytest.mark.parametrize(
+    "question,shape",
+    [
+        ("How long did it take to find missing children?", "duration"),
+        ("How soon will the inspectors come back?", "duration"),
+        ("What minimum term was he given?", "duration"),
+        ("How often does HMICFRS inspect each force?", "frequency"),
+        ("On what date was the report published?", "day"),
+        ("In which year was the review?", None),
+        ("How many case files were reviewed?", None),
+    ],
+)
+def test_the_shape_of_a_number_or_date_answer(question, shape):
+    assert analyse(question).shape == shape
+
+
+def test_a_role_is_its_common_words_not_the_names_that_say_whose():
+    assert analyse("Who was Dylan Tiffin-Brown's father?").role == ("father",)
+    assert analyse("Who was Northamptonshire's chief constable?").role == ("chief", "constabl")
 
 
 @pytest.mark.parametrize("bad", ["", "   \n\t ", "?!?"])

@@ -1,0 +1,56 @@
+"""Does a sentence supply the kind of answer asked for? Plain patterns, checked on
+sentences of the kind the reports contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import answer_type_score, has_person
+from assistant.query import analyse
+
+pytestmark = pytest.mark.unit
+
+LOWER = {"father", "figures", "killed", "were", "and"}
+
+
+def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> float:
+    return answer_type_score(analyse(question), sentence, LOWER, known)
+
+
+@pytest.mark.parametrize(
+    "question,sentence,expected",
+    [
+        # The thing counted must be what was asked about, not a word near some number.
+        ("How many case files were reviewed?", "It viewed 21 child protection case files.", 1.0),
+        ("How many new posts were created?", "Published on: 24 March 2021 Publication types", 0.0),
+        ("How many recommendations were made?", "We inspected the force in 2018.", 0.0),
+        ("How many recommendations were made?", "Officers reviewed 21 case files.", 0.5),
+        # A duration is a number of units of time; an age is not.
+        ("How soon will they return?", "They will return no more than 12 months after.", 1.0),
+        ("What minimum term was he given?", "2 year-old Dylan was killed.", 0.3),
+        ("How long did it take?", "a 25% reduction in time taken", 0.3),
+        # "How often" wants a frequency; "each police force" is not one.
+        ("How often are forces inspected?", "Forces are inspected every two years.", 1.0),
+        ("How often are forces inspected?", "It will assess each police force in England.", 0.0),
+        # "On what date" wants a day; a month alone half answers it.
+        ("On what date was she killed?", "She was killed in April last year.", 0.5),
+        ("On what date was it published?", "It was published on 24 July 2019.", 1.0),
+        ("When was she killed?", "She was killed in April last year.", 1.0),
+    ],
+)
+def test_numbers_durations_frequencies_and_dates(question, sentence, expected):
+    assert score(question, sentence) == pytest.approx(expected)
+
+
+def test_the_answer_to_who_is_not_a_person_the_question_already_names():
+    sentence = "2 year-old Dylan Tiffin-Brown was killed in December 2017."
+    assert not has_person(sentence, LOWER, exclude=("Dylan", "Tiffin-Brown's"))
+    assert has_person(sentence, LOWER)
+    assert has_person("Dylan's father, Raphael Kennedy, 31.", LOWER, exclude=("Dylan",))
+
+
+def test_only_role_words_the_documents_use_are_required():
+    question = "Who was the top official at the council?"
+    sentence = "The chief executive of the county council, Paul Blantern, said so."
+    assert score(question, sentence, known=frozenset({"chief", "execut", "council"})) == 1.0
+    assert score(question, sentence, known=frozenset({"top", "offici"})) == 0.5
