@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answer_types import expansion
+from assistant.answer_types import expansion, tense_mismatch
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import human_date
 from assistant.evidence import (
@@ -38,13 +38,14 @@ TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
 class AnswerConfig:
     # Calibrated on the eval set's tune split with `python evals/fit_weights.py` (which
     # also fits the penalties below); `assistant eval --calibrate` re-checks the threshold.
-    abstain_threshold: float = 1.092
+    abstain_threshold: float = 1.169
     max_statements: int = 3
     extra_margin: float = 0.2  # a further statement scores within this of the best
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
-    unknown_word_penalty: float = 2.0  # per capitalised question word the corpus lacks
+    unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
+    tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
 
 
 class Answerer(Protocol):
@@ -178,6 +179,7 @@ class ExtractiveAnswerer:
         return {
             "unknown_words": float(min(2, sum(not self.stats.known(w) for w in names))),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
+            "tense": float(tense_mismatch(intent, best.text)),
         }
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
@@ -186,6 +188,7 @@ class ExtractiveAnswerer:
         penalties = {
             "unknown_words": cfg.unknown_word_penalty,
             "missing_type": cfg.missing_type_penalty,
+            "tense": cfg.tense_penalty,
         }
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())

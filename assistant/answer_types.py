@@ -16,7 +16,9 @@ _NUMBER_WORDS = (
     "hundred thousand million dozen half quarter third"
 ).split()
 _NUMBER = re.compile(
-    r"(?<![\w/-])(\d[\d,.]*\s?(%|per ?cent)?|(" + "|".join(_NUMBER_WORDS) + r")(-\w+)?)(?![\w/])",
+    r"(?<![\w/-])(\d[\d,.]*\s?(%|per ?cent|[kMG]B|bn)?|("
+    + "|".join(_NUMBER_WORDS)
+    + r")(-\w+)?)(?![\w/])",
     re.I,
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -94,7 +96,9 @@ def _number_score(intent: Intent, text: str) -> float:
 
 
 _DAY = re.compile(
-    r"\b\d{1,2}(st|nd|rd|th)?\s+(" + "|".join(MONTH_NAMES) + r")\b|\b("
+    r"\b\d{1,2}(st|nd|rd|th)?\s+("
+    + "|".join(MONTH_NAMES)
+    + r")\b|\b("
     + "|".join(MONTH_NAMES)
     + r")\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
     re.I,
@@ -109,6 +113,21 @@ def _date_score(intent: Intent, text: str) -> float:
     if _MONTH.search(text):
         return vague
     return 0.6 * vague if _DATE_NUM.search(text) else 0.0
+
+
+_WILL = re.compile(r"\b(will|shall|won’t|won't|plans? to|intends? to|aims? to)\b", re.I)
+_DONE = re.compile(r"\b(was|were|had|did|found|said|concluded|conducted|carried out)\b", re.I)
+
+
+def tense_mismatch(intent: Intent, text: str) -> bool:
+    """A plan offered for what happened ("We will return in October" for "what did they
+    find in October?"), or only what happened for what is to come ("When is HMICFRS next
+    going back?")."""
+    if intent.tense == "past":
+        return bool(_WILL.search(text)) and not _DONE.search(text)
+    if intent.tense == "future":
+        return not _WILL.search(text)
+    return False
 
 
 def has_name(text: str) -> bool:

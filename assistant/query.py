@@ -46,6 +46,9 @@ class Intent:
     # A finer shape of answer: a number question's "duration" ("how long", "what term") or
     # "frequency" ("how often"); a date question's "day" ("on what date").
     shape: str | None
+    # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
+    # to come ("When is HMICFRS next going back?"); None when the question does not say.
+    tense: str | None
     role: tuple[str, ...]  # for person questions: stems of the role ("chief constable")
     years: tuple[int, ...]
     terms: tuple[str, ...]  # content-word stems, in order, without repeats
@@ -119,6 +122,7 @@ def analyse(question: str) -> Intent:
         acronym=acronym,
         unit=tuple(_unit(low)) if kind == "number" else (),
         shape=_shape(kind, low),
+        tense=_tense(low),
         role=tuple(_role(main)) if kind == "person" else (),
         years=tuple(years_in(q)),
         terms=tuple(content_terms(q)),
@@ -207,6 +211,24 @@ def _shape(kind: str, low: str) -> str | None:
     return None
 
 
+_FUTURE = re.compile(r"^when is\b|\b(will|going to|upcoming|in future|plans? to|planning to)\b")
+# Words that ask what someone intended or said, whose answer may well be a plan.
+_INTENTION = re.compile(
+    r"\b(would|will|plan\w*|promis\w*|pledg\w*|intend\w*|aim\w*|expect\w*|vow\w*|"
+    r"commit\w*|say|said|tell|told|announc\w*|future)\b"
+)
+_PAST = re.compile(r"\b(did|was|were|had|found|went|happened)\b")
+
+
+def _tense(low: str) -> str | None:
+    past = _PAST.search(low)
+    if _FUTURE.search(low) or (re.search(r"\bnext\b", low) and not past):
+        return "future"  # "when is it next going back?", not "what did it do next?"
+    if past and not _INTENTION.search(low):
+        return "past"
+    return None
+
+
 def _kind(low: str) -> str:
     for kind, patterns in _KINDS:
         if any(re.search(p, low) for p in patterns):
@@ -235,9 +257,7 @@ def _unit(low: str) -> list[str]:
 def _role(main: str) -> list[str]:
     """ "Which chief constable ...", "Who was the force's chief constable ...": the role,
     in common words; the names in it say whose role, not which ("Dylan's father")."""
-    m = re.search(
-        r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", main, re.I
-    )
+    m = re.search(r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", main, re.I)
     if not m:
         return []
     role: list[str] = []

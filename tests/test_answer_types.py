@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import answer_type_score, has_person
+from assistant.answer_types import answer_type_score, has_person, tense_mismatch
 from assistant.query import analyse
 
 pytestmark = pytest.mark.unit
@@ -25,6 +25,7 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("How many new posts were created?", "Published on: 24 March 2021 Publication types", 0.0),
         ("How many recommendations were made?", "We inspected the force in 2018.", 0.0),
         ("How many recommendations were made?", "Officers reviewed 21 case files.", 0.5),
+        ("How large is the PDF?", "Get the report (PDF document, 317kB)", 1.0),
         # A duration is a number of units of time; an age is not.
         ("How soon will they return?", "They will return no more than 12 months after.", 1.0),
         ("What minimum term was he given?", "2 year-old Dylan was killed.", 0.3),
@@ -54,3 +55,12 @@ def test_only_role_words_the_documents_use_are_required():
     sentence = "The chief executive of the county council, Paul Blantern, said so."
     assert score(question, sentence, known=frozenset({"chief", "execut", "council"})) == 1.0
     assert score(question, sentence, known=frozenset({"top", "offici"})) == 0.5
+
+
+def test_a_plan_does_not_answer_what_happened_nor_the_past_what_is_to_come():
+    found = analyse("What did HMIC find when it went back in October?")
+    assert tense_mismatch(found, "We will return to the force in October to inspect progress.")
+    assert not tense_mismatch(found, "The revisit found the force had made extensive changes.")
+    upcoming = analyse("When is HMICFRS next going back to the force?")
+    assert tense_mismatch(upcoming, "In March 2019 HMICFRS conducted a post-inspection review.")
+    assert not tense_mismatch(upcoming, "We will return to the force in October.")

@@ -63,6 +63,21 @@ def test_the_shape_of_a_number_or_date_answer(question, shape):
     assert analyse(question).shape == shape
 
 
+@pytest.mark.parametrize(
+    "question,tense",
+    [
+        ("What did HMIC find when it went back in October?", "past"),
+        ("When is HMICFRS next going back to the force?", "future"),
+        ("What will the force do about the backlog?", "future"),
+        ("What did HMICFRS do next?", "past"),
+        ("What did HMIC say it would do in October?", None),  # a plan may answer this
+        ("What is MADRA?", None),
+    ],
+)
+def test_whether_a_question_asks_what_happened_or_what_is_to_come(question, tense):
+    assert analyse(question).tense == tense
+
+
 def test_a_role_is_its_common_words_not_the_names_that_say_whose():
     assert analyse("Who was Dylan Tiffin-Brown's father?").role == ("father",)
     assert analyse("Who was Northamptonshire's chief constable?").role == ("chief", "constabl")
