@@ -32,6 +32,9 @@ from assistant.store import IndexReader
 from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
 TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
+# Cosine similarity (of the sentence or its window to the question) below which a
+# sentence counts as unrelated, in proportion to how far below.
+RELATED_SIMILARITY = 0.25
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class AnswerConfig:
     unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
+    unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
 
 
 class Answerer(Protocol):
@@ -180,6 +184,9 @@ class ExtractiveAnswerer:
             "unknown_words": float(min(2, sum(not self.stats.known(w) for w in names))),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
+            # Of the kind asked but about something else: "Nick Adderley" for "who won the
+            # world cup?". Every answerable tune case's best sentence is above 0.23.
+            "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
@@ -189,6 +196,7 @@ class ExtractiveAnswerer:
             "unknown_words": cfg.unknown_word_penalty,
             "missing_type": cfg.missing_type_penalty,
             "tense": cfg.tense_penalty,
+            "unrelated": cfg.unrelated_penalty,
         }
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
@@ -267,6 +275,10 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
             if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
                 ids.append(chunk.chunk_id)
     return found
+
+
+def _relatedness(cand: Candidate) -> float:
+    return max(cand.features["semantic"], cand.features["semantic_window"])
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
