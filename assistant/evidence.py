@@ -32,16 +32,16 @@ class ScoringConfig:
     `python evals/fit_weights.py` (a conditional-logit fit of which sentence answers)."""
 
     semantic: float = 1.0
-    semantic_window: float = 0.618
-    lexical: float = 0.949
-    window: float = 0.819
-    phrase: float = 0.673
-    answer_type: float = 0.915
-    passage_rank: float = 0.265
-    passage_similarity: float = 0.129
+    semantic_window: float = 0.504
+    lexical: float = 0.893
+    window: float = 0.685
+    phrase: float = 0.667
+    answer_type: float = 0.945
+    passage_rank: float = 0.154
+    passage_similarity: float = -0.038
     year: float = 0.3  # YEAR_FLOOR: the fit gives ~0
-    short: float = 0.238
-    length: float = 0.096
+    short: float = -0.105
+    length: float = 0.126
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
