@@ -17,14 +17,13 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.answer_types import expansion, tense_mismatch
 from assistant.citations import checked, make_citation, normalise
-from assistant.dates import human_date
+from assistant.dates import doc_years, human_date
 from assistant.evidence import (
     Candidate,
     CorpusStats,
     ScoringConfig,
     candidates,
     continuation_end,
-    doc_years,
     score_all,
 )
 from assistant.query import Intent, content_stems

@@ -1,11 +1,17 @@
 """Publication dates: parse the forms documents use into ISO strings, and format them
-for people. A date known only to the year stays a year; no day is ever made up.
+for people. A date known only to the year stays a year; no day is ever made up. Also
+the years a document names and is about, which retrieval and sentence scoring share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.types import Document
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -105,3 +111,25 @@ def human_date(iso: str | None) -> str:
     if len(parts) == 2:
         return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
+
+
+def doc_years(doc: Document) -> set[int]:
+    """The years a document mentions at all: those it names, and the year it was published."""
+    found = set(_years_named(doc.text))
+    return found | ({doc.meta.year} if doc.meta.year else set())
+
+
+def current_years(doc: Document) -> set[int]:
+    """The years a document is mainly about: the year it was published, and the latest
+    earlier year it names (a report published in March 2021 on an inspection in late
+    2020 is about 2020; its look back at 2018 is not)."""
+    published = doc.meta.year
+    if published is None:
+        return set()
+    earlier = [y for y in _years_named(doc.text) if y < published]
+    return {published, max(earlier)} if earlier else {published}
+
+
+@lru_cache(maxsize=4096)
+def _years_named(text: str) -> tuple[int, ...]:
+    return tuple(years_in(text))

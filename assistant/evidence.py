@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.answer_types import answer_type_score
 from assistant.chunking import sentence_spans
-from assistant.dates import years_in
+from assistant.dates import current_years, doc_years
 from assistant.query import STOPWORDS, Intent, content_stems, stem, words
 from assistant.types import Chunk, Document, Passage
 
@@ -253,25 +253,3 @@ def _year_score(intent: Intent, cand: Candidate) -> float:
     if set(intent.years) & doc_years(cand.doc):
         return 0.2
     return 0.0
-
-
-def doc_years(doc: Document) -> set[int]:
-    """The years a document mentions at all: those it names, and the year it was published."""
-    found = set(_years_named(doc.text))
-    return found | ({doc.meta.year} if doc.meta.year else set())
-
-
-def current_years(doc: Document) -> set[int]:
-    """The years a document is mainly about: the year it was published, and the latest
-    earlier year it names (a report published in March 2021 on an inspection in late
-    2020 is about 2020; its look back at 2018 is not)."""
-    published = doc.meta.year
-    if published is None:
-        return set()
-    earlier = [y for y in _years_named(doc.text) if y < published]
-    return {published, max(earlier)} if earlier else {published}
-
-
-@lru_cache(maxsize=4096)
-def _years_named(text: str) -> tuple[int, ...]:
-    return tuple(years_in(text))

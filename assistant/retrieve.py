@@ -13,8 +13,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.dates import years_in
-from assistant.evidence import current_years
+from assistant.dates import current_years, years_in
 from assistant.store import IndexReader
 from assistant.types import Filters, Passage
 
