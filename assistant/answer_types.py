@@ -22,10 +22,8 @@ _NUMBER = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|spring|summer|autumn|winter|last (month|year|week))\b"
-)
+_MONTHS = "|".join(MONTH_NAMES)
+_MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
 _NAME = re.compile(r"(?<!^)(?<![.:“\"] )\b[A-Z][\w’'-]+(?:\s+(?:and|of|or|for)?\s*[A-Z][\w’'-]+)+")
 _FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "a"})
@@ -63,7 +61,7 @@ _FREQUENCY = re.compile(
     r"regularly|routinely|times a|(every|each|per|a) (\w+ )?(years?|months?|weeks?|days?))\b",
     re.I,
 )
-_MONTH_AFTER = re.compile(r"\s*(" + "|".join(MONTH_NAMES) + r")\b", re.I)
+_MONTH_AFTER = re.compile(rf"\s*({_MONTHS})\b", re.I)
 
 
 def _number_score(intent: Intent, text: str) -> float:
@@ -96,11 +94,8 @@ def _number_score(intent: Intent, text: str) -> float:
 
 
 _DAY = re.compile(
-    r"\b\d{1,2}(st|nd|rd|th)?\s+("
-    + "|".join(MONTH_NAMES)
-    + r")\b|\b("
-    + "|".join(MONTH_NAMES)
-    + r")\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
+    rf"\b\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\b|\b({_MONTHS})\s+\d{{1,2}}(st|nd|rd|th)?\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
     re.I,
 )
 

@@ -160,6 +160,9 @@ def _asked_acronym(q: str, low: str) -> str | None:
     return found[0] if asks_meaning or bare else None
 
 
+# What a length of time is asked for as: "what minimum term", "what period".
+_DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time|duration)"
+
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
@@ -170,8 +173,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("number", (
         r"\bhow (many|much|often|long|soon|old|big|large|fast|far)\b",
-        r"\b(what|which) (minimum |maximum |prison |jail )?(term|period|length of time|duration|"
-        r"frequency)\b",
+        rf"\b(what|which) ({_DURATION_NOUN}|frequency)\b",
         r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate)\b",
         r"\bwhat('s| is| was) the (average|number|total|proportion|percentage)\b",
     )),
@@ -193,10 +195,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
-_DURATION = re.compile(
-    r"\bhow (long|soon)\b|\b(minimum |maximum |prison |jail )?(term|period|length of time|"
-    r"duration)\b"
-)
+_DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
 _DAY = re.compile(r"\b(what|which|exact) (date|day)\b")  # "which year" is not a day
 
