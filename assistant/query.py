@@ -112,7 +112,7 @@ def analyse(question: str) -> Intent:
     """What the question asks. Its kind, unit and role come from the question proper; words
     and years from all of it, including context a follow-up carries ("... (earlier question)")."""
     q = question.strip()
-    main = _main_clause(re.split(r"\?|\s\(", q, maxsplit=1)[0])
+    main = _main_clause(_question_sentence(q))
     low = main.lower()
     acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
@@ -144,6 +144,13 @@ _LEADING_CLAUSE = re.compile(
 
 def _main_clause(question: str) -> str:
     return _LEADING_CLAUSE.sub("", question)
+
+
+def _question_sentence(q: str) -> str:
+    """The sentence that asks: "I'm reading up on 2013. Were the police slow ...?" asks the
+    second (without a follow-up's context in brackets)."""
+    asked = re.split(r"\?|\s\(", q, maxsplit=1)[0]
+    return re.split(r"(?<=[.!])\s+(?=[A-Z])", asked)[-1]
 
 
 def _asked_acronym(q: str, low: str) -> str | None:
@@ -274,12 +281,16 @@ def _role(main: str) -> list[str]:
 _ROLE_ENDS = frozenset("quoted responded said led leads runs ran commented spoke told".split())
 
 
+_FIRST_PERSON = re.compile(r"I(['’](m|ve|d|ll))?$")
+
+
 def _proper_words(q: str) -> list[str]:
-    """Capitalised words other than the first: names of people, places, bodies."""
+    """Capitalised words other than a sentence's first, and other than "I'm": names of
+    people, places, bodies."""
     found: list[str] = []
-    tokens = words(q)
-    for i, w in enumerate(tokens):
-        if not w[:1].isupper() or (i == 0 and not w.isupper()):
+    openers = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)(\w+)", q.strip())}
+    for w in words(q):
+        if not w[:1].isupper() or (w in openers and not w.isupper()) or _FIRST_PERSON.match(w):
             continue
         if w.lower() in STOPWORDS or w in found:
             continue

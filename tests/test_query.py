@@ -32,6 +32,9 @@ pytestmark = pytest.mark.unit
         ("In 2013, how many PCs were waiting to be examined?", "number"),
         ("On what exact date was the review published?", "date"),
         ("What minimum term was he given?", "number"),
+        # A sentence setting the scene does not either.
+        ("I'm reading up on 2013. Were the police slow to share information?", "yesno"),
+        ("Briefing the board tomorrow. How many case files were viewed?", "number"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question, kind):
@@ -45,6 +48,10 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     assert analyse("Which chief constable responded?").role == ("chief", "constabl")
     assert analyse("What does MADRA stand for?").acronym == "MADRA"
     assert "Leicestershire" in analyse("How did Leicestershire Police do?").proper
+    # The asker and the first word of each sentence are not names.
+    context = analyse("I work in social care and I'm new. Did Leicestershire Police do well?")
+    assert context.proper == ("Leicestershire", "Police")
+    assert context.years == () and "social" in context.terms
 
 
 @pytest.mark.parametrize(
