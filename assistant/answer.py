@@ -85,6 +85,7 @@ class ExtractiveAnswerer:
         self._vectors: dict[str, list[float]] = {}  # text: its embedding
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
+        self._years: set[int] | None = None  # every year the documents mention
 
     def answer(
         self,
@@ -178,15 +179,24 @@ class ExtractiveAnswerer:
         # Names the corpus never mentions ("Leicestershire", "Canada") suggest another topic;
         # abbreviations ("PCs") are often just another word for something it does mention.
         names = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
+        unknown = sum(not self.stats.known(w) for w in names)
+        # So does a year no document mentions: a corpus of 2013 to 2021 cannot say what
+        # happened in 2022.
+        unknown += len(set(intent.years) - self._corpus_years())
         typed = intent.kind in TYPED_KINDS
         return {
-            "unknown_words": float(min(2, sum(not self.stats.known(w) for w in names))),
+            "unknown_words": float(min(2, unknown)),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
             # world cup?". Every answerable tune case's best sentence is above 0.23.
             "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
+
+    def _corpus_years(self) -> set[int]:
+        if self._years is None:
+            self._years = set().union(*map(doc_years, self.reader.documents.values()))
+        return self._years
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
@@ -242,7 +252,11 @@ class ExtractiveAnswerer:
                 numbers.append(n)
             head = group[0]
             label = human_date(head.doc.meta.published)[-4:] if labelled else None
-            statements.append(Statement(text=head.text, citations=tuple(numbers), label=label))
+            statements.append(
+                Statement(
+                    text=head.text, citations=tuple(numbers), label=label, speaker=head.speaker
+                )
+            )
         return statements, citations
 
     def _same_fact(self, a: Candidate, b: Candidate) -> bool:
@@ -290,7 +304,7 @@ def render(statements: Sequence[Statement]) -> str:
     for st in statements:
         markers = "".join(f"[{n}]" for n in st.citations)
         prefix = f"From {st.label}: " if st.label else ""
-        parts.append(f"{prefix}{normalise(st.text)} {markers}")
+        parts.append(f"{prefix}{st.shown()} {markers}")
     return ("\n" if any(st.label for st in statements) else " ").join(parts)
 
 

@@ -131,18 +131,28 @@ def has_name(text: str) -> bool:
 
 
 def has_person(text: str, lowercase: Set[str], exclude: Iterable[str] = ()) -> bool:
-    """A person's name: two or three capitalised words in a row, none of which the corpus
-    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police"), other than
-    the names in `exclude` (those the question itself gives)."""
+    """Does the text name a person, other than the names in `exclude` (those the question
+    itself gives)?"""
     given = {_bare(w) for w in exclude}
+    return any(not set(name.split()) <= given for name in person_names(text, lowercase))
+
+
+def person_names(text: str, lowercase: Set[str]) -> list[str]:
+    """People's names: two or three capitalised words in a row, none of which the corpus
+    ever uses in lower case ("Nick Adderley", not "Northamptonshire Police"). Words that
+    head a title or a body are cut off ("Constabulary Zoe Billingham": "Zoe Billingham")."""
+    found = []
     for m in _PERSON.finditer(text):
         tokens = [_bare(t) for t in m.group(0).split()]
-        if any(t.lower() in lowercase or t.upper() == t or t in _NOT_NAMES for t in tokens):
-            continue
-        if all(t in given for t in tokens):
-            continue
-        return True
-    return False
+        name: list[str] = []
+        for t in tokens:
+            if t.lower() in lowercase or t.upper() == t or t in _NOT_NAMES:
+                name = []
+            else:
+                name.append(t)
+        if 2 <= len(name) <= 3:
+            found.append(" ".join(name))
+    return found
 
 
 def _bare(word: str) -> str:
@@ -151,10 +161,13 @@ def _bare(word: str) -> str:
 
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ’']+(?:-[A-Za-zà-ÿ’']+)*"  # "Tiffin-Brown", "Evelyn-Rose"
-_PERSON = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
+_PERSON = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+\b")
 _NOT_NAMES = frozenset(
     "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
     "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "
+    # Titles before a name.
+    "Chief Constable Inspector Superintendent Detective Sergeant Commissioner Officer "
+    "Mr Mrs Ms Dr Sir Dame Lord Lady "
     # Head words of the names of bodies, not people.
     "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "
     "Constabulary Department Agency Programme Report Review Inspection Assessment Court "

@@ -77,7 +77,7 @@ def _sections(
         for cand in cands:
             n = len(citations) + 1
             citations.append(make_citation(n, cand.doc, cand.start, cand.end, cand.passage.chunk))
-            statements.append(Statement(text=cand.text, citations=(n,)))
+            statements.append(Statement(text=cand.text, citations=(n,), speaker=cand.speaker))
         sections.append(BriefingSection(meta=cands[0].doc.meta, statements=tuple(statements)))
     return sections, citations
 

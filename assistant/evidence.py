@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.answer_types import answer_type_score
+from assistant.attribution import Attribution, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
 from assistant.query import STOPWORDS, Intent, content_stems, stem, words
@@ -58,12 +59,19 @@ class Candidate:
     passage: Passage
     rank: int  # best rank of a passage holding it, from 1
     window: tuple[int, int] = (0, 0)  # the sentence before through the sentence after
+    quoting: Attribution | None = None  # who it quotes, if it is part of a quotation
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
     @property
     def text(self) -> str:
         return self.doc.text[self.start : self.end]
+
+    @property
+    def speaker(self) -> str | None:
+        """Who the sentence quotes, when it does not name them itself."""
+        who = self.quoting.speaker if self.quoting else None
+        return who if who and who.split()[-1] not in self.text else None
 
 
 class CorpusStats:
@@ -197,10 +205,13 @@ def score_all(
     w = config.weights()
     for cand, vector, window_vector in zip(cands, sentence_vectors, window_vectors, strict=True):
         text = cand.text
+        cand.quoting = attribution(cand.doc.text, cand.start, stats.lowercase)
+        speaker = cand.quoting.speaker if cand.quoting else ""
         own = set(content_stems(text))
         around = set(content_stems(cand.doc.text[cand.window[0] : cand.window[1]]))
         meta = cand.doc.meta  # "the press release", "the force's statement", "Heart"
-        around |= set(content_stems(f"{meta.title} {meta.kind or ''} {meta.publisher or ''}"))
+        context = f"{meta.title} {meta.kind or ''} {meta.publisher or ''} {speaker}"
+        around |= set(content_stems(context))
         f = cand.features
         f["semantic"] = float(np.dot(q, np.asarray(vector)))
         f["semantic_window"] = float(np.dot(q, np.asarray(window_vector)))
@@ -212,12 +223,24 @@ def score_all(
             if intent.kind == "title"
             else answer_type_score(intent, text, stats.lowercase, stats.df.keys())
         )
+        if intent.kind == "person" and cand.quoting and not _named(speaker, intent):
+            # "Who said ...?": the person quoted, and their role ("which inspector ...?")
+            with_speaker = f"{cand.quoting.intro} {text}"
+            f["answer_type"] = max(
+                f["answer_type"],
+                answer_type_score(intent, with_speaker, stats.lowercase, stats.df.keys()),
+            )
         f["passage_rank"] = 1.0 / cand.rank
         f["passage_similarity"] = cand.passage.similarity or 0.0
         f["year"] = _year_score(intent, cand)
         f["short"] = 1.0 if len(text.split()) < 8 else 0.0
         f["length"] = math.log1p(len(text.split())) / 5
         cand.score = sum(w[name] * value for name, value in f.items())
+
+
+def _named(person: str, intent: Intent) -> bool:
+    """Does the question name the person already ("What did Billingham say ...?")?"""
+    return any(w in intent.proper for w in person.split())
 
 
 def _title_score(cand: Candidate) -> float:

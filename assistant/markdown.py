@@ -108,7 +108,7 @@ def briefing_markdown(briefing: Briefing) -> str:
         heading = f"## {human_date(meta.published)}: {md_text(meta.title)}"
         parts.append(f"{heading}\n\n{md_text(details)}")
         parts.append("\n".join(
-            f"- {md_text(' '.join(st.text.split()))} "
+            f"- {md_text(st.shown())} "
             + "".join(f"[{n}]" for n in st.citations)
             for st in section.statements
         ))  # fmt: skip

@@ -100,12 +100,22 @@ class Citation(_Frozen):
     chunk_id: str
 
 
+QUOTE_MARKS = '"“”'
+
+
 class Statement(_Frozen):
     """One sentence of an answer and the citation numbers that back it."""
 
     text: str
     citations: tuple[int, ...]
     label: str | None = None  # e.g. "2019" when sources of different years are shown apart
+    speaker: str | None = None  # the person it quotes, when the sentence does not say
+
+    def shown(self) -> str:
+        """The sentence as a reader sees it: whitespace tidied and, when it quotes someone
+        it does not name, with who said it."""
+        text = " ".join(self.text.split())
+        return f"{self.speaker} said: “{text.strip(QUOTE_MARKS)}”" if self.speaker else text
 
 
 class Suggestion(_Frozen):

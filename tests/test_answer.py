@@ -83,6 +83,28 @@ def test_an_off_topic_question_abstains_and_says_what_the_corpus_covers(real_pip
 
 
 @pytest.mark.integration
+def test_a_quoted_finding_is_shown_with_the_person_who_said_it(real_pipeline):
+    # The sentence itself names nobody: Zoe Billingham's attribution is paragraphs above.
+    answer = real_pipeline.ask(
+        "Who said the force was working hard to deal with a legacy of long-term under-funding?"
+    )
+    assert_grounded(answer)
+    assert answer.answer.startswith("Zoe Billingham said: “The force is working hard")
+    assert answer.statements[0].speaker == "Zoe Billingham"
+    assert "Billingham" not in answer.citations[0].quote  # the quote stays verbatim
+
+
+@pytest.mark.integration
+def test_a_year_no_document_mentions_is_not_answered_from_another_year(real_pipeline):
+    # The 2020 inspection is covered; a 2023 one is not, however alike the question.
+    answer = real_pipeline.ask("What did inspectors find about child protection in 2023?")
+    assert answer.abstained
+    assert not real_pipeline.ask(
+        "What did inspectors find about child protection in 2020?"
+    ).abstained
+
+
+@pytest.mark.integration
 def test_a_follow_up_is_understood_from_the_earlier_turn(real_pipeline):
     first = real_pipeline.ask("What does MADRA stand for?")
     history = [Turn("What does MADRA stand for?", first.searched_for, first)]
