@@ -235,7 +235,17 @@ def _tense(low: str) -> str | None:
     return None
 
 
+# "What did she say about how much priority the force gave?" wants what was said: the
+# "how much" only names its topic.
+_REPORTED_TOPIC = re.compile(
+    r"^what (did|does|do|has|have|had) .{1,80}?\b(say|find|found|conclude|report|note|think)\b"
+    r".*\babout (how|when|who|which|what|whether)\b"
+)
+
+
 def _kind(low: str) -> str:
+    if _REPORTED_TOPIC.search(low):
+        return "finding"
     for kind, patterns in _KINDS:
         if any(re.search(p, low) for p in patterns):
             return kind

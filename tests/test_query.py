@@ -35,6 +35,8 @@ pytestmark = pytest.mark.unit
         # A sentence setting the scene does not either.
         ("I'm reading up on 2013. Were the police slow to share information?", "yesno"),
         ("Briefing the board tomorrow. How many case files were viewed?", "number"),
+        # "How much" naming the topic of what was said does not ask for a number.
+        ("What did she say the inspection found about how much priority it gave?", "finding"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question, kind):
