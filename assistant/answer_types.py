@@ -5,7 +5,7 @@ person's name, a named body, the words an acronym stands for. Plain patterns, no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Sequence, Set
 
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, content_stems, stem, words
@@ -46,9 +46,15 @@ def answer_type_score(
             return 0.0
         # Only role words the documents use can be looked for ("the top official" may be
         # their "chief executive").
+        # The name goes with the role ("Dylan's father, Raphael Kennedy"), not just a name
+        # somewhere in a sentence that has the word ("killed by father figures").
         said = set(content_stems(text))
         role = [r for r in intent.role if r in known] if known else list(intent.role)
-        return 1.0 if all(r in said for r in role) else 0.5
+        if not role or (
+            all(r in said for r in role) and _beside_role(text, role, lowercase, intent.proper)
+        ):
+            return 1.0
+        return 0.5
     if intent.kind == "name":
         return 1.0 if has_name(text) else 0.0
     return 0.0
@@ -122,6 +128,21 @@ def tense_mismatch(intent: Intent, text: str) -> bool:
         return bool(_WILL.search(text)) and not _DONE.search(text)
     if intent.tense == "future":
         return not _WILL.search(text)
+    return False
+
+
+def _beside_role(text: str, role: Sequence[str], lowercase: Set[str], given: Iterable[str]) -> bool:
+    """Is a person's name (other than those given) within a few words of a role word?"""
+    tokens = re.findall(r"[\w’'-]+", text)
+    at_role = [i for i, t in enumerate(tokens) if stem(_bare(t).lower()) in role]
+    exclude = {_bare(w) for w in given}
+    for name in person_names(text, lowercase):
+        if set(name.split()) <= exclude:
+            continue
+        first = name.split()[0]
+        starts = [i for i, t in enumerate(tokens) if _bare(t) == first]
+        if any(abs(i - j) <= 4 for i in starts for j in at_role):
+            return True
     return False
 
 

@@ -57,6 +57,14 @@ def test_only_role_words_the_documents_use_are_required():
     assert score(question, sentence, known=frozenset({"top", "offici"})) == 0.5
 
 
+def test_a_role_is_answered_by_the_name_that_goes_with_it():
+    question = "Who was Dylan Tiffin-Brown's father?"
+    beside = "Dylan's father, Raphael Kennedy, 31, and Ryan Coleman, 23, were jailed for life."
+    apart = "Dylan Tiffin-Brown and Evelyn-Rose Muggleton were killed by father figures."
+    assert score(question, beside) == 1.0
+    assert score(question, apart) == 0.5
+
+
 def test_a_plan_does_not_answer_what_happened_nor_the_past_what_is_to_come():
     found = analyse("What did HMIC find when it went back in October?")
     assert tense_mismatch(found, "We will return to the force in October to inspect progress.")
