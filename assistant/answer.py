@@ -26,7 +26,7 @@ from assistant.evidence import (
     continuation_end,
     score_all,
 )
-from assistant.query import Intent, content_stems
+from assistant.query import Intent, content_stems, words
 from assistant.store import IndexReader
 from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
@@ -85,7 +85,14 @@ class ExtractiveAnswerer:
         self._vectors: dict[str, list[float]] = {}  # text: its embedding
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
-        self._years: set[int] | None = None  # every year the documents mention
+        docs = reader.documents.values()
+        self._years = set().union(*map(doc_years, docs))  # every year the documents mention
+        # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
+        self._meta_words = {
+            w.lower()
+            for d in docs
+            for w in words(f"{d.meta.title} {d.meta.publisher or ''} {d.meta.kind or ''}")
+        }
 
     def answer(
         self,
@@ -179,10 +186,10 @@ class ExtractiveAnswerer:
         # Names the corpus never mentions ("Leicestershire", "Canada") suggest another topic;
         # abbreviations ("PCs") are often just another word for something it does mention.
         names = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
-        unknown = sum(not self.stats.known(w) for w in names)
+        unknown = sum(not self.stats.known(w) and w.lower() not in self._meta_words for w in names)
         # So does a year no document mentions: a corpus of 2013 to 2021 cannot say what
         # happened in 2022.
-        unknown += len(set(intent.years) - self._corpus_years())
+        unknown += len(set(intent.years) - self._years)
         typed = intent.kind in TYPED_KINDS
         return {
             "unknown_words": float(min(2, unknown)),
@@ -192,11 +199,6 @@ class ExtractiveAnswerer:
             # world cup?". Every answerable tune case's best sentence is above 0.23.
             "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
-
-    def _corpus_years(self) -> set[int]:
-        if self._years is None:
-            self._years = set().union(*map(doc_years, self.reader.documents.values()))
-        return self._years
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""

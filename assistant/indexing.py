@@ -23,6 +23,7 @@ from assistant.errors import CorpusError
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import (
+    EMBED_TEXT_VERSION,
     MANIFEST,
     DocEntry,
     Manifest,
@@ -110,7 +111,9 @@ class IndexBuilder:
         return {doc_id: previous[doc_id] for doc_id in keep if doc_id in previous}
 
     def _chunk(self, doc: Document) -> list[Chunk]:
-        key = json.dumps([doc.sha256, self.config, self.model_id], sort_keys=True)
+        key = json.dumps(
+            [doc.sha256, self.config, self.model_id, EMBED_TEXT_VERSION], sort_keys=True
+        )
         prefix = f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
         return chunk_document(doc, self.settings.chunk_tokens, self.settings.chunk_overlap, prefix)
 

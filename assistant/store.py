@@ -46,10 +46,16 @@ class Manifest(BaseModel):
         return {cid for entry in self.documents.values() for cid in entry.chunk_ids}
 
 
+# Goes into every chunk id, so that changing what `embed_text` gives re-embeds every chunk.
+EMBED_TEXT_VERSION = 2
+
+
 def embed_text(chunk: Chunk, doc: Document) -> str:
-    """What is embedded and BM25-indexed for a chunk: a short header, then its text."""
+    """What is embedded and BM25-indexed for a chunk: a short header naming its document
+    as people refer to it ("the Heart story", "the force's statement"), then its text."""
     meta = doc.meta
-    return f"{meta.title} ({meta.published or 'undated'})\n{chunk.text}"
+    about = ", ".join(x for x in (meta.publisher, meta.kind, meta.published or "undated") if x)
+    return f"{meta.title} ({about})\n{chunk.text}"
 
 
 def read_manifest(index_dir: Path) -> Manifest | None:

@@ -95,6 +95,15 @@ def test_a_quoted_finding_is_shown_with_the_person_who_said_it(real_pipeline):
 
 
 @pytest.mark.integration
+def test_a_document_can_be_named_by_its_publisher(real_pipeline):
+    # "Heart" is only in 003's metadata: its chunks are indexed under their publisher too.
+    answer = real_pipeline.ask("On what date did Heart report on the inspection?")
+    assert_grounded(answer)
+    assert "24 July 2019" in answer.answer
+    assert answer.citations[0].doc_id.startswith("003_")
+
+
+@pytest.mark.integration
 def test_a_year_no_document_mentions_is_not_answered_from_another_year(real_pipeline):
     # The 2020 inspection is covered; a 2023 one is not, however alike the question.
     answer = real_pipeline.ask("What did inspectors find about child protection in 2023?")
