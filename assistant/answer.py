@@ -42,7 +42,9 @@ class AnswerConfig:
     # also fits the penalties below); `assistant eval --calibrate` re-checks the threshold.
     abstain_threshold: float = 1.169
     max_statements: int = 3
-    extra_margin: float = 0.2  # a further statement scores within this of the best
+    # A further statement scores within this of the best. Chosen on the tune split: 0.2 /
+    # 0.3 / 0.4 gave 85.8% / 88.5% / 89.4% of answers right at 34 / 36 / 44 median words.
+    extra_margin: float = 0.3
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
     unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
@@ -237,7 +239,9 @@ class ExtractiveAnswerer:
             if home is not None:
                 home.append(cand)
             elif len(chosen) < cfg.max_statements:
-                cand.end = continuation_end(cand.doc.text, cand.end)
+                end = continuation_end(cand.doc.text, cand.end)
+                if not any(_overlaps(cand, c, end) for group in chosen for c in group):
+                    cand.end = end  # unless what follows is already said
                 chosen.append([cand])
         labelled = len({g[0].doc.meta.year for g in chosen}) > 1
         if labelled:  # findings from different years: show them in time order, each dated
@@ -296,8 +300,10 @@ def _relatedness(cand: Candidate) -> float:
     return max(cand.features["semantic"], cand.features["semantic_window"])
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
-    return a.doc.doc_id == b.doc.doc_id and a.start < b.end and b.start < a.end
+def _overlaps(a: Candidate, b: Candidate, a_end: int | None = None) -> bool:
+    """Do the sentences overlap (`a` running to `a_end`, if given)?"""
+    end = a.end if a_end is None else a_end
+    return a.doc.doc_id == b.doc.doc_id and a.start < b.end and b.start < end
 
 
 def render(statements: Sequence[Statement]) -> str:

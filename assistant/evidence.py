@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.answer_types import answer_type_score
+from assistant.answer_types import answer_type_score, tense_mismatch
 from assistant.attribution import Attribution, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
@@ -43,6 +43,10 @@ class ScoringConfig:
     year: float = 0.3  # YEAR_FLOOR: the fit gives ~0
     short: float = -0.105
     length: float = 0.126
+    # A plan offered for what was found, or the reverse, is demoted, so that the next
+    # sentence gets its chance ("What did inspectors find in 2013?" was refused because
+    # "We will return in October" came first). A product rule: few tune sentences have it.
+    tense_mismatch: float = -0.5
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -235,6 +239,7 @@ def score_all(
         f["year"] = _year_score(intent, cand)
         f["short"] = 1.0 if len(text.split()) < 8 else 0.0
         f["length"] = math.log1p(len(text.split())) / 5
+        f["tense_mismatch"] = float(tense_mismatch(intent, text))
         cand.score = sum(w[name] * value for name, value in f.items())
 
 

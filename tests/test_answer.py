@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from assistant.answer import render
@@ -130,6 +132,9 @@ def test_a_question_naming_a_year_prefers_sources_about_that_year(real_pipeline)
         answer = real_pipeline.ask(f"What did inspectors find about the force in {year}?")
         assert_grounded(answer)
         assert answer.citations[0].doc_id == doc, year
+        # Nothing is said twice (a quote run on to the next sentence, which is also shown).
+        said = [" ".join(st.text.split()) for st in answer.statements]
+        assert not any(a in b for a, b in itertools.permutations(said, 2)), said
 
 
 @pytest.mark.integration
