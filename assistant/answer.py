@@ -47,7 +47,7 @@ class AnswerConfig:
     extra_margin: float = 0.3
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
-    unknown_word_penalty: float = 3.0  # per capitalised question word the corpus lacks
+    unknown_word_penalty: float = 3.0  # per question name or year the corpus lacks
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
@@ -90,11 +90,7 @@ class ExtractiveAnswerer:
         docs = reader.documents.values()
         self._years = set().union(*map(doc_years, docs))  # every year the documents mention
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
-        self._meta_words = {
-            w.lower()
-            for d in docs
-            for w in words(f"{d.meta.title} {d.meta.publisher or ''} {d.meta.kind or ''}")
-        }
+        self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
 
     def answer(
         self,

@@ -42,7 +42,8 @@ def answer_type_score(
     if intent.kind == "date":
         return _date_score(intent, text)
     if intent.kind == "person":
-        if not has_person(text, lowercase, exclude=intent.proper):
+        people = _other_people(text, lowercase, intent.proper)
+        if not people:
             return 0.0
         # Only role words the documents use can be looked for ("the top official" may be
         # their "chief executive").
@@ -50,9 +51,7 @@ def answer_type_score(
         # somewhere in a sentence that has the word ("killed by father figures").
         said = set(content_stems(text))
         role = [r for r in intent.role if r in known] if known else list(intent.role)
-        if not role or (
-            all(r in said for r in role) and _beside_role(text, role, lowercase, intent.proper)
-        ):
+        if not role or (all(r in said for r in role) and _beside_role(text, role, people)):
             return 1.0
         return 0.5
     if intent.kind == "name":
@@ -131,14 +130,11 @@ def tense_mismatch(intent: Intent, text: str) -> bool:
     return False
 
 
-def _beside_role(text: str, role: Sequence[str], lowercase: Set[str], given: Iterable[str]) -> bool:
-    """Is a person's name (other than those given) within a few words of a role word?"""
+def _beside_role(text: str, role: Sequence[str], people: Iterable[str]) -> bool:
+    """Is one of the people's names within a few words of a role word?"""
     tokens = re.findall(r"[\w’'-]+", text)
     at_role = [i for i, t in enumerate(tokens) if stem(_bare(t).lower()) in role]
-    exclude = {_bare(w) for w in given}
-    for name in person_names(text, lowercase):
-        if set(name.split()) <= exclude:
-            continue
+    for name in people:
         first = name.split()[0]
         starts = [i for i, t in enumerate(tokens) if _bare(t) == first]
         if any(abs(i - j) <= 4 for i in starts for j in at_role):
@@ -154,8 +150,13 @@ def has_name(text: str) -> bool:
 def has_person(text: str, lowercase: Set[str], exclude: Iterable[str] = ()) -> bool:
     """Does the text name a person, other than the names in `exclude` (those the question
     itself gives)?"""
+    return bool(_other_people(text, lowercase, exclude))
+
+
+def _other_people(text: str, lowercase: Set[str], exclude: Iterable[str]) -> list[str]:
+    """The people the text names, but not those named only by words in `exclude`."""
     given = {_bare(w) for w in exclude}
-    return any(not set(name.split()) <= given for name in person_names(text, lowercase))
+    return [n for n in person_names(text, lowercase) if not set(n.split()) <= given]
 
 
 def person_names(text: str, lowercase: Set[str]) -> list[str]:

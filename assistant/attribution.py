@@ -7,7 +7,6 @@ safeguards children" is not the inspectorate's finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,10 +46,10 @@ def _attributions(
     return tuple(found)
 
 
-def attribution(text: str, start: int, lowercase: Set[str]) -> Attribution | None:
+def attribution(text: str, start: int, lowercase: frozenset[str]) -> Attribution | None:
     """Who is quoted by the sentence at `start`, if it lies inside a quotation that an
     attribution naming a person opens."""
-    opened = [(end, a) for end, a in _attributions(text, frozenset(lowercase)) if end <= start]
+    opened = [(end, a) for end, a in _attributions(text, lowercase) if end <= start]
     if not opened:
         return None
     end, found = opened[-1]

@@ -93,7 +93,7 @@ class CorpusStats:
             lowercase.update(w for w in tokens if w.islower())
         self.df = df
         self.vocab = vocab
-        self.lowercase = lowercase  # words the corpus writes in lower case somewhere
+        self.lowercase = frozenset(lowercase)  # words the corpus writes in lower case somewhere
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
@@ -213,9 +213,8 @@ def score_all(
         speaker = cand.quoting.speaker if cand.quoting else ""
         own = set(content_stems(text))
         around = set(content_stems(cand.doc.text[cand.window[0] : cand.window[1]]))
-        meta = cand.doc.meta  # "the press release", "the force's statement", "Heart"
-        context = f"{meta.title} {meta.kind or ''} {meta.publisher or ''} {speaker}"
-        around |= set(content_stems(context))
+        # "the press release", "the force's statement", "Heart", "Billingham"
+        around |= set(content_stems(f"{cand.doc.meta.naming()} {speaker}"))
         f = cand.features
         f["semantic"] = float(np.dot(q, np.asarray(vector)))
         f["semantic_window"] = float(np.dot(q, np.asarray(window_vector)))

@@ -146,11 +146,14 @@ def _main_clause(question: str) -> str:
     return _LEADING_CLAUSE.sub("", question)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _question_sentence(q: str) -> str:
     """The sentence that asks: "I'm reading up on 2013. Were the police slow ...?" asks the
     second (without a follow-up's context in brackets)."""
     asked = re.split(r"\?|\s\(", q, maxsplit=1)[0]
-    return re.split(r"(?<=[.!])\s+(?=[A-Z])", asked)[-1]
+    return _SENTENCE_BREAK.split(asked)[-1]
 
 
 def _asked_acronym(q: str, low: str) -> str | None:

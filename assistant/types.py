@@ -28,6 +28,10 @@ class DocumentMeta(_Frozen):
     def year(self) -> int | None:
         return int(self.published[:4]) if self.published else None
 
+    def naming(self) -> str:
+        """The words people name the document by: its title, publisher and kind."""
+        return " ".join(x for x in (self.title, self.publisher, self.kind) if x)
+
 
 class PageSpan(_Frozen):
     """Where one PDF page's text starts and ends in the document text."""

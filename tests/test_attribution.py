@@ -29,7 +29,7 @@ It said:
 
 Chief Constable John Smith said: “We welcome the report.” He thanked his staff.
 """
-LOWER = {w for w in words(TEXT) if w.islower()}
+LOWER = frozenset(w for w in words(TEXT) if w.islower())
 
 
 def quoted(sentence: str) -> str | None:
