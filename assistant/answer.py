@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answer_types import expansion, tense_mismatch
+from assistant.answer_types import expansion, person_names, tense_mismatch
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import doc_years, human_date
 from assistant.evidence import (
@@ -26,7 +26,7 @@ from assistant.evidence import (
     continuation_end,
     score_all,
 )
-from assistant.query import Intent, content_stems, words
+from assistant.query import Intent, content_stems, question_sentence, words
 from assistant.store import IndexReader
 from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
@@ -48,6 +48,7 @@ class AnswerConfig:
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
     unknown_word_penalty: float = 3.0  # per question name or year the corpus lacks
+    absent_person_penalty: float = 3.0  # the question names someone the best passage does not
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
@@ -91,6 +92,13 @@ class ExtractiveAnswerer:
         self._years = set().union(*map(doc_years, docs))  # every year the documents mention
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
+        # Words of the people the documents name ("Nick", "Adderley").
+        self._people = {
+            w
+            for chunk in reader.chunks.values()
+            for name in person_names(chunk.text, self.stats.lowercase)
+            for w in name.split()
+        }
 
     def answer(
         self,
@@ -191,6 +199,7 @@ class ExtractiveAnswerer:
         typed = intent.kind in TYPED_KINDS
         return {
             "unknown_words": float(min(2, unknown)),
+            "absent_person": float(self._absent_person(intent, best)),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
@@ -198,11 +207,28 @@ class ExtractiveAnswerer:
             "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
 
+    def _absent_person(self, intent: Intent, best: Candidate) -> bool:
+        """Does the question name someone the documents know ("What did Nick Adderley say
+        about the 2021 report?") whom the best sentence, its neighbours and its speaker
+        never mention? Then it answers about someone else."""
+        asked = question_sentence(intent.text)
+        named = [
+            w
+            for w in intent.proper
+            if w in self._people and re.search(rf"\b{re.escape(w)}\b", asked)
+        ]
+        if not named:
+            return False
+        speaker = best.quoting.speaker if best.quoting else None
+        around = set(words(f"{best.doc.text[best.window[0] : best.window[1]]} {speaker or ''}"))
+        return not any(w in around for w in named)
+
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
         cfg = self.config
         penalties = {
             "unknown_words": cfg.unknown_word_penalty,
+            "absent_person": cfg.absent_person_penalty,
             "missing_type": cfg.missing_type_penalty,
             "tense": cfg.tense_penalty,
             "unrelated": cfg.unrelated_penalty,

@@ -25,6 +25,10 @@ from assistant.types import Chunk, Document, Passage
 # A question that names a year prefers sources about that year: a product rule, so the
 # year weight never falls below this, whatever the fit on the tune split says.
 YEAR_FLOOR = 0.3
+# A plan offered for what was found, or the reverse, is demoted, so that the next sentence
+# gets its chance ("What did inspectors find in 2013?" was refused because "We will return
+# in October" came first). A product rule too: few tune sentences have it, so it is not fitted.
+TENSE_DEMOTION = -0.5
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,7 @@ class ScoringConfig:
     year: float = 0.3  # YEAR_FLOOR: the fit gives ~0
     short: float = -0.105
     length: float = 0.126
-    # A plan offered for what was found, or the reverse, is demoted, so that the next
-    # sentence gets its chance ("What did inspectors find in 2013?" was refused because
-    # "We will return in October" came first). A product rule: few tune sentences have it.
-    tense_mismatch: float = -0.5
+    tense_mismatch: float = TENSE_DEMOTION
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

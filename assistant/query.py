@@ -112,7 +112,7 @@ def analyse(question: str) -> Intent:
     """What the question asks. Its kind, unit and role come from the question proper; words
     and years from all of it, including context a follow-up carries ("... (earlier question)")."""
     q = question.strip()
-    main = _main_clause(_question_sentence(q))
+    main = _main_clause(question_sentence(q))
     low = main.lower()
     acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
@@ -149,7 +149,7 @@ def _main_clause(question: str) -> str:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
-def _question_sentence(q: str) -> str:
+def question_sentence(q: str) -> str:
     """The sentence that asks: "I'm reading up on 2013. Were the police slow ...?" asks the
     second (without a follow-up's context in brackets)."""
     asked = re.split(r"\?|\s\(", q, maxsplit=1)[0]
@@ -238,12 +238,10 @@ def _tense(low: str) -> str | None:
     return None
 
 
-# "What did she say about how much priority the force gave?" wants what was said: the
-# "how much" only names its topic.
-_REPORTED_TOPIC = re.compile(
-    r"^what (did|does|do|has|have|had) .{1,80}?\b(say|find|found|conclude|report|note|think)\b"
-    r".*\babout (how|when|who|which|what|whether)\b"
-)
+# "What did she say about how much priority the force gave?" wants what was said, and
+# "What warning did they give about how far it had to go?" the warning: a "how much" or
+# "how far" after "about" only names the topic.
+_REPORTED_TOPIC = re.compile(r"^(what|which)\b.{1,80}?\babout (how|when|who|which|what|whether)\b")
 
 
 def _kind(low: str) -> str:
@@ -299,12 +297,13 @@ _FIRST_PERSON = re.compile(r"I(['’](m|ve|d|ll))?$")
 
 def _proper_words(q: str) -> list[str]:
     """Capitalised words other than a sentence's first, and other than "I'm": names of
-    people, places, bodies."""
+    people, places, bodies, without a possessive ("Heart's" is "Heart")."""
     found: list[str] = []
     openers = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)(\w+)", q.strip())}
     for w in words(q):
         if not w[:1].isupper() or (w in openers and not w.isupper()) or _FIRST_PERSON.match(w):
             continue
+        w = re.sub(r"['’]s$", "", w)
         if w.lower() in STOPWORDS or w in found:
             continue
         found.append(w)

@@ -25,14 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
-from assistant.evidence import YEAR_FLOOR, Candidate, ScoringConfig
+from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
 from assistant.settings import Settings
 from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
-DOUBTS = ("unknown_words", "missing_type", "tense", "unrelated")
+DOUBTS = ("unknown_words", "absent_person", "missing_type", "tense", "unrelated")
 
 
 def final_turn(pipeline: Pipeline, case: Case) -> tuple[Answer, Intent, list[Candidate]]:
@@ -132,7 +132,8 @@ def main() -> int:
     w = w / w[0]  # semantic similarity keeps weight 1, so scores stay on its scale
     print(f"  in sample, fitted weights:                   {top1(data, w):.3f}")
     fitted = {k: round(float(v), 3) for k, v in zip(asdict(ScoringConfig()), w, strict=True)}
-    fitted["year"] = max(fitted["year"], YEAR_FLOOR)
+    fitted["year"] = max(fitted["year"], YEAR_FLOOR)  # product rules, not fitted
+    fitted["tense_mismatch"] = TENSE_DEMOTION
     scoring = ScoringConfig(**fitted)
     print(scoring)
 

@@ -116,6 +116,23 @@ def test_a_year_no_document_mentions_is_not_answered_from_another_year(real_pipe
 
 
 @pytest.mark.integration
+def test_what_a_named_person_said_is_not_answered_with_someone_elses_words(real_pipeline):
+    # Nick Adderley spoke about the 2019 report; the 2013 sources never mention him.
+    answer = real_pipeline.ask("What did Nick Adderley say about the 2013 inspection?")
+    assert answer.abstained
+    said = real_pipeline.ask("What did Nick Adderley say about the 2019 report?")
+    assert not said.abstained and "Adderley" in said.answer
+
+
+@pytest.mark.integration
+def test_a_possessive_name_is_a_name_the_documents_know(real_pipeline):
+    # "Heart's" is Heart, the publisher of 003, not a name the corpus lacks.
+    answer = real_pipeline.ask("Heart's story on the 2019 report: when was it last updated?")
+    assert_grounded(answer)
+    assert "17:15" in answer.answer
+
+
+@pytest.mark.integration
 def test_a_follow_up_is_understood_from_the_earlier_turn(real_pipeline):
     first = real_pipeline.ask("What does MADRA stand for?")
     history = [Turn("What does MADRA stand for?", first.searched_for, first)]

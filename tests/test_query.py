@@ -37,6 +37,8 @@ pytestmark = pytest.mark.unit
         ("Briefing the board tomorrow. How many case files were viewed?", "number"),
         # "How much" naming the topic of what was said does not ask for a number.
         ("What did she say the inspection found about how much priority it gave?", "finding"),
+        ("What warning did inspectors give in 2013 about how far it had to go?", "finding"),
+        ("How many warnings did inspectors give about how far it had to go?", "number"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question, kind):
@@ -54,6 +56,8 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     context = analyse("I work in social care and I'm new. Did Leicestershire Police do well?")
     assert context.proper == ("Leicestershire", "Police")
     assert context.years == () and "social" in context.terms
+    # A possessive is not part of the name: "Heart's story" names Heart.
+    assert analyse("Heart's story on the 2019 report: when was it updated?").proper == ("Heart",)
 
 
 @pytest.mark.parametrize(
