@@ -112,7 +112,7 @@ def analyse(question: str) -> Intent:
     """What the question asks. Its kind, unit and role come from the question proper; words
     and years from all of it, including context a follow-up carries ("... (earlier question)")."""
     q = question.strip()
-    main = _main_clause(question_sentence(q))
+    main = _direct(_main_clause(question_sentence(q)))
     low = main.lower()
     acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
@@ -146,6 +146,24 @@ def _main_clause(question: str) -> str:
     return _LEADING_CLAUSE.sub("", question)
 
 
+# A question asked indirectly ("Can you tell me when ...", "Do you know how many ...",
+# "I need the date ...") asks what its direct form asks; "Name the chief constable" asks
+# "Which chief constable".
+_INDIRECT = re.compile(
+    r"^(please\s+)?((can|could|would|will) (you|anyone) (please\s+)?(tell|give|remind|show|let)"
+    r"( me| us)?( know)?|(do|does) (you|anyone) (happen to )?know|(tell|give|remind|show) (me|us)|"
+    r"let (me|us) know|i('d| would) like to know|i (need|want)( to know| to find out)?|"
+    r"i('m| am) (wondering|trying to (find|work) out))\b[\s,:]*",
+    re.I,
+)
+
+
+def _direct(question: str) -> str:
+    direct = _INDIRECT.sub("", question).strip()
+    direct = re.sub(r"^(please\s+)?name (the|a|an)\b", "which", direct, flags=re.I)
+    return direct if len(direct.split()) >= 2 else question
+
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -176,38 +194,48 @@ _DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
-        r"^(when|since when)\b",
+        r"^(when|since when|by when)\b",
         r"\b(what|which)( exact)? (date|day|year|month|time)\b",
+        r"^(what|which) (is|was|were) the (exact |precise |publication )?(date|day|year|month)\b",
+        r"^the (exact |precise |publication )?(date|day|year|month)\b",
         r"\bhow (early|long ago)\b",
         r"\bwhen (was|were|did|is|will)\b",
+        r"\bwhen$",  # "The revisit happened when?"
     )),
     ("number", (
         r"\bhow (many|much|often|long|soon|old|big|large|fast|far)\b",
         rf"\b(what|which) ({_DURATION_NOUN}|frequency)\b",
-        r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate)\b",
-        r"\bwhat('s| is| was) the (average|number|total|proportion|percentage)\b",
+        r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages)\b",
+        r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
+        r"size|population|age|ages|caseload|count|cost)\b",
+        r"^the (average |total )?(number|size|population|count) of\b",
     )),
     ("person", (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
-        r"\bwhich (person|people|officers?|inspector|chief constable|constable|m[ae]n|wom[ae]n)\b",
+        r"\bwhich (person|people|officers?|officials?|inspector|chief constable|constable|"
+        r"spokes(man|woman|person)|m[ae]n|wom[ae]n)\b",
         r"\bwhat is (his|her|their) name\b",
     )),
     ("name", (
         r"\bwhat is the name\b|\bname of\b|\bcalled\b",
-        r"\bwhich (team|unit|command|organi[sz]ation|body|agency|board|charity|council|"
+        r"\b(what|which) (team|unit|command|organi[sz]ation|body|agency|board|charity|council|"
         r"department|force|scheme|initiative|programme|hub)\b",
-        r"\bwhat (is|was) the (new )?(team|unit|command|organisation|body|agency|board|"
+        r"\bwhat (is|was) the (new )?(team|unit|command|organi[sz]ation|body|agency|board|"
         r"scheme|initiative|programme|hub)\b",
     )),
-    ("yesno", (r"^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b",)),
+    ("yesno", (
+        r"^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b",
+        r"^(whether|if)\b",  # "Can you tell me whether ..."
+    )),
     ("definition", (r"^(what|who)( is|'s|’s| are) (an? |the )?[\w -]{1,40}\??$",)),
 )  # fmt: skip
 
 
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
-_DAY = re.compile(r"\b(what|which|exact) (date|day)\b")  # "which year" is not a day
+# "the date of", not "which year": a day is wanted.
+_DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
 
 def _shape(kind: str, low: str) -> str | None:

@@ -125,6 +125,13 @@ def test_what_a_named_person_said_is_not_answered_with_someone_elses_words(real_
 
 
 @pytest.mark.integration
+def test_a_question_asked_indirectly_is_answered_like_the_direct_one(real_pipeline):
+    answer = real_pipeline.ask("I need the date the 2019 Heart article came out.")
+    assert_grounded(answer)
+    assert "24 July 2019" in answer.statements[0].text
+
+
+@pytest.mark.integration
 def test_a_possessive_name_is_a_name_the_documents_know(real_pipeline):
     # "Heart's" is Heart, the publisher of 003, not a name the corpus lacks.
     answer = real_pipeline.ask("Heart's story on the 2019 report: when was it last updated?")

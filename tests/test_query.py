@@ -38,6 +38,22 @@ pytestmark = pytest.mark.unit
         # "How much" naming the topic of what was said does not ask for a number.
         ("What did she say the inspection found about how much priority it gave?", "finding"),
         ("What warning did inspectors give in 2013 about how far it had to go?", "finding"),
+        # Asked indirectly, a question wants what its direct form wants.
+        ("Can you tell me when the statement was published?", "date"),
+        ("Do you know how many case files were examined?", "number"),
+        ("Remind me who spoke for the council.", "person"),
+        ("I need the date the report came out.", "date"),
+        ("Could you tell me whether the force improved?", "yesno"),
+        ("Can you tell me what inspectors found in 2013?", "finding"),
+        ("Name the chief constable in 2019.", "person"),
+        # Other common ways of asking for a date, a number, a name.
+        ("What was the date of the report?", "date"),
+        ("The revisit happened when?", "date"),
+        ("By when must the force improve?", "date"),
+        ("What was the size of the backlog?", "number"),
+        ("What age was Raphael Kennedy?", "number"),
+        ("Which official spoke for the council?", "person"),
+        ("What organisation carried out the inspection?", "name"),
         ("How many warnings did inspectors give about how far it had to go?", "number"),
     ],
 )
