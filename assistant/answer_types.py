@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence, Set
+from dataclasses import replace
 
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, content_stems, stem, words
@@ -25,6 +26,12 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONTHS = "|".join(MONTH_NAMES)
 _MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
+# "17:13", "9:00am", "5pm", "Monday to Friday"
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s?[ap]\.?m\b|"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
 _NAME = re.compile(r"(?<!^)(?<![.:“\"] )\b[A-Z][\w’'-]+(?:\s+(?:and|of|or|for)?\s*[A-Z][\w’'-]+)+")
 _FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "a"})
 _GENERIC = frozenset({"team", "unit", "programme", "program", "officers", "group", "scheme"})
@@ -106,13 +113,16 @@ _DAY = re.compile(
 
 
 def _date_score(intent: Intent, text: str) -> float:
-    """1 for a date as precise as asked ("on what date": a day), less for a vaguer one."""
+    """1 for a date as precise as asked ("on what date": a day), less for a vaguer one;
+    for "what time" or "what hours", a time of day or a day of the week."""
+    if intent.shape == "time":
+        return 1.0 if _CLOCK.search(text) else 0.3 * _date_score(replace(intent, shape=None), text)
     if _DAY.search(text):
         return 1.0
     vague = 0.5 if intent.shape == "day" else 1.0
     if _MONTH.search(text):
         return vague
-    return 0.6 * vague if _DATE_NUM.search(text) else 0.0
+    return 0.6 * vague if _DATE_NUM.search(text) or _CLOCK.search(text) else 0.0
 
 
 _WILL = re.compile(r"\b(will|shall|won’t|won't|plans? to|intends? to|aims? to)\b", re.I)

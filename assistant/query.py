@@ -44,7 +44,8 @@ class Intent:
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term") or
-    # "frequency" ("how often"); a date question's "day" ("on what date").
+    # "frequency" ("how often"); a date question's "day" ("on what date") or "time" ("what
+    # time", "what hours").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
     # to come ("When is HMICFRS next going back?"); None when the question does not say.
@@ -195,7 +196,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
         r"^(when|since when|by when)\b",
-        r"\b(what|which)( exact)? (date|day|year|month|time)\b",
+        r"\b(what|which)( exact)? (date|day|year|month|time|hours)\b",
         r"^(what|which) (is|was|were) the (exact |precise |publication )?(date|day|year|month)\b",
         r"^the (exact |precise |publication )?(date|day|year|month)\b",
         r"\bhow (early|long ago)\b",
@@ -234,6 +235,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
+_TIME_OF_DAY = re.compile(r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$")
 # "the date of", not "which year": a day is wanted.
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
@@ -243,6 +245,8 @@ def _shape(kind: str, low: str) -> str | None:
         return "frequency"
     if kind == "number" and _DURATION.search(low):
         return "duration"
+    if kind == "date" and _TIME_OF_DAY.search(low):
+        return "time"
     if kind == "date" and _DAY.search(low):
         return "day"
     return None

@@ -36,6 +36,10 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # "On what date" wants a day; a month alone half answers it.
         ("On what date was she killed?", "She was killed in April last year.", 0.5),
         ("On what date was it published?", "It was published on 24 July 2019.", 1.0),
+        # "What time" and "what hours" want a time of day, not a date.
+        ("What time was the story posted?", "Posted 24 July 2019, 17:13.", 1.0),
+        ("When is the press office open?", "It is open 9:00am – 5:00pm, Monday to Friday.", 1.0),
+        ("What time was the story posted?", "The story was posted on 24 July 2019.", 0.3),
         ("When was she killed?", "She was killed in April last year.", 1.0),
     ],
 )
