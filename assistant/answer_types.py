@@ -74,6 +74,9 @@ _FREQUENCY = re.compile(
     re.I,
 )
 _MONTH_AFTER = re.compile(rf"\s*({_MONTHS})\b", re.I)
+_MONEY = re.compile(
+    r"[£$€]\s?\d|\b\d[\d,.]*\s?(pounds|euros|dollars|million|billion|bn|m|k)\b", re.I
+)
 
 
 def _number_score(intent: Intent, text: str) -> float:
@@ -83,6 +86,8 @@ def _number_score(intent: Intent, text: str) -> float:
     a count is wanted); 0 for none. A day of the month, a time or a year is not a number."""
     if intent.shape == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
+    if intent.shape == "money":  # an amount, not "25%" or "31 cases"
+        return 1.0 if _MONEY.search(text) else 0.0
     best = 0.0
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip().rstrip(".,")

@@ -43,9 +43,9 @@ class Intent:
     kind: str  # number | date | person | name | title | acronym | definition | yesno | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
-    # A finer shape of answer: a number question's "duration" ("how long", "what term") or
-    # "frequency" ("how often"); a date question's "day" ("on what date") or "time" ("what
-    # time", "what hours").
+    # A finer shape of answer: a number question's "duration" ("how long", "what term"),
+    # "frequency" ("how often") or "money" ("how much did it cost"); a date question's
+    # "day" ("on what date") or "time" ("what time", "what hours").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
     # to come ("When is HMICFRS next going back?"); None when the question does not say.
@@ -208,14 +208,16 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"\b(what|which) ({_DURATION_NOUN}|frequency)\b",
         r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages)\b",
         r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
-        r"size|population|age|ages|caseload|count|cost)\b",
+        r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^the (average |total )?(number|size|population|count) of\b",
     )),
     ("person", (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
-        r"\bwhich (person|people|officers?|officials?|inspector|chief constable|constable|"
-        r"spokes(man|woman|person)|m[ae]n|wom[ae]n)\b",
+        r"\bwhich (person|people|officers?|officials?|inspectors?|chief constable|constable|"
+        r"spokes(man|woman|person)|m[ae]n|wom[ae]n|judge|commissioner|minister|leader|"
+        r"director|executive|councillor|detective|superintendent|sergeant|manager|victim|"
+        r"killer|father|mother)\b",
         r"\bwhat is (his|her|their) name\b",
     )),
     ("name", (
@@ -240,9 +242,18 @@ _TIME_OF_DAY = re.compile(r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|wer
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
 
+# "How much did the force spend?", "What is the budget?": an amount of money.
+_MONEY = re.compile(
+    r"\bhow much (money|funding|cash)\b|\b(cost|costs|budget|spen[dt]|spending|paid|pay|"
+    r"price|salary|funding|funded|invest|invested|worth)\b"
+)
+
+
 def _shape(kind: str, low: str) -> str | None:
     if kind == "number" and _FREQUENCY.search(low):
         return "frequency"
+    if kind == "number" and _MONEY.search(low) and not re.search(r"\bhow much time\b", low):
+        return "money"
     if kind == "number" and _DURATION.search(low):
         return "duration"
     if kind == "date" and _TIME_OF_DAY.search(low):

@@ -132,6 +132,13 @@ def test_a_question_asked_indirectly_is_answered_like_the_direct_one(real_pipeli
 
 
 @pytest.mark.integration
+def test_a_question_about_money_is_not_answered_with_other_numbers(real_pipeline):
+    # The 2021 documents give percentages and caseloads, but no amount of money.
+    answer = real_pipeline.ask("How much did the force spend on child protection in 2020?")
+    assert answer.abstained
+
+
+@pytest.mark.integration
 def test_a_possessive_name_is_a_name_the_documents_know(real_pipeline):
     # "Heart's" is Heart, the publisher of 003, not a name the corpus lacks.
     answer = real_pipeline.ask("Heart's story on the 2019 report: when was it last updated?")

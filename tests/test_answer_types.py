@@ -36,6 +36,10 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # "On what date" wants a day; a month alone half answers it.
         ("On what date was she killed?", "She was killed in April last year.", 0.5),
         ("On what date was it published?", "It was published on 24 July 2019.", 1.0),
+        # "How much did it cost?" wants an amount of money, not a share or a count.
+        ("How much did the force spend on it?", "It spent £1.2 million on the unit.", 1.0),
+        ("How much did the force spend on it?", "Demand rose by 70% in a year.", 0.0),
+        ("What is the budget of the team?", "Officers carry 31 cases each.", 0.0),
         # "What time" and "what hours" want a time of day, not a date.
         ("What time was the story posted?", "Posted 24 July 2019, 17:13.", 1.0),
         ("When is the press office open?", "It is open 9:00am – 5:00pm, Monday to Friday.", 1.0),

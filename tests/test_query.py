@@ -53,6 +53,8 @@ pytestmark = pytest.mark.unit
         ("What was the size of the backlog?", "number"),
         ("What age was Raphael Kennedy?", "number"),
         ("Which official spoke for the council?", "person"),
+        ("Which judge sentenced Raphael Kennedy?", "person"),
+        ("Which child protection jobs can only the police do?", "finding"),
         ("What organisation carried out the inspection?", "name"),
         ("How many warnings did inspectors give about how far it had to go?", "number"),
     ],
