@@ -15,9 +15,9 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answer_types import expansion, person_names, tense_mismatch
+from assistant.answer_types import NOT_NAMES, expansion, tense_mismatch
 from assistant.citations import checked, make_citation, normalise
-from assistant.dates import doc_years, human_date
+from assistant.dates import MONTH_NAMES, doc_years, human_date
 from assistant.evidence import (
     Candidate,
     CorpusStats,
@@ -30,6 +30,9 @@ from assistant.query import Intent, content_stems, question_sentence, words
 from assistant.store import IndexReader
 from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
 
+# A run of capitalised words: one name ("Chief Constable Nick Adderley").
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+_DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
 TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -48,7 +51,7 @@ class AnswerConfig:
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
     unknown_word_penalty: float = 3.0  # per question name or year the corpus lacks
-    absent_person_penalty: float = 3.0  # the question names someone the best passage does not
+    absent_name_penalty: float = 3.0  # the question names what the best source never does
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
@@ -92,13 +95,6 @@ class ExtractiveAnswerer:
         self._years = set().union(*map(doc_years, docs))  # every year the documents mention
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
-        # Words of the people the documents name ("Nick", "Adderley").
-        self._people = {
-            w
-            for chunk in reader.chunks.values()
-            for name in person_names(chunk.text, self.stats.lowercase)
-            for w in name.split()
-        }
 
     def answer(
         self,
@@ -199,7 +195,7 @@ class ExtractiveAnswerer:
         typed = intent.kind in TYPED_KINDS
         return {
             "unknown_words": float(min(2, unknown)),
-            "absent_person": float(self._absent_person(intent, best)),
+            "absent_name": float(self._absent_name(intent, best)),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
@@ -207,28 +203,32 @@ class ExtractiveAnswerer:
             "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
 
-    def _absent_person(self, intent: Intent, best: Candidate) -> bool:
-        """Does the question name someone the documents know ("What did Nick Adderley say
-        about the 2021 report?") whom the best sentence, its neighbours and its speaker
-        never mention? Then it answers about someone else."""
-        asked = question_sentence(intent.text)
-        named = [
-            w
-            for w in intent.proper
-            if w in self._people and re.search(rf"\b{re.escape(w)}\b", asked)
-        ]
-        if not named:
-            return False
-        speaker = best.quoting.speaker if best.quoting else None
-        around = set(words(f"{best.doc.text[best.window[0] : best.window[1]]} {speaker or ''}"))
-        return not any(w in around for w in named)
+    def _absent_name(self, intent: Intent, best: Candidate) -> bool:
+        """Does the question name someone or something the documents know ("What did Nick
+        Adderley say about the 2013 inspection?", "What did Ofsted find in 2019?", "What
+        did Billingham say about MADRA?") that the best sentence's document never
+        mentions? Then that sentence is about something else."""
+        doc = best.doc
+        mentioned = set(words(f"{doc.text} {doc.meta.naming()}"))
+        for run in _NAME_RUN.finditer(question_sentence(intent.text)):
+            named = [
+                w
+                for w in (re.sub(r"['’]s$", "", t) for t in run.group(0).split())
+                if w in intent.proper
+                and w not in NOT_NAMES
+                and w.lower() not in _DATE_WORDS
+                and self.stats.known(w)
+            ]
+            if named and not any(_mentioned(w, mentioned) for w in named):
+                return True
+        return False
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
         cfg = self.config
         penalties = {
             "unknown_words": cfg.unknown_word_penalty,
-            "absent_person": cfg.absent_person_penalty,
+            "absent_name": cfg.absent_name_penalty,
             "missing_type": cfg.missing_type_penalty,
             "tense": cfg.tense_penalty,
             "unrelated": cfg.unrelated_penalty,
@@ -316,6 +316,18 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
             if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
                 ids.append(chunk.chunk_id)
     return found
+
+
+def _mentioned(name: str, mentioned: set[str]) -> bool:
+    """Is the name among the words (in any case)? An acronym also matches one that extends
+    it or that it extends: "HMIC" became "HMICFRS"."""
+    low = name.lower()
+    if any(w.lower() == low for w in mentioned):
+        return True
+    return name.isupper() and any(
+        w.isupper() and len(w) >= 3 and (w.startswith(name) or name.startswith(w))
+        for w in mentioned
+    )
 
 
 def _relatedness(cand: Candidate) -> float:

@@ -183,7 +183,7 @@ def person_names(text: str, lowercase: Set[str]) -> list[str]:
         tokens = [_bare(t) for t in m.group(0).split()]
         name: list[str] = []
         for t in tokens:
-            if t.lower() in lowercase or t.upper() == t or t in _NOT_NAMES:
+            if t.lower() in lowercase or t.upper() == t or t in NOT_NAMES:
                 name = []
             else:
                 name.append(t)
@@ -199,11 +199,11 @@ def _bare(word: str) -> str:
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ’']+(?:-[A-Za-zà-ÿ’']+)*"  # "Tiffin-Brown", "Evelyn-Rose"
 _PERSON = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+\b")
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
     "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "
     # Titles before a name.
-    "Chief Constable Inspector Superintendent Detective Sergeant Commissioner Officer "
+    "HM Chief Constable Inspector Superintendent Detective Sergeant Commissioner Officer "
     "Mr Mrs Ms Dr Sir Dame Lord Lady "
     # Head words of the names of bodies, not people.
     "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "

@@ -125,6 +125,20 @@ def test_what_a_named_person_said_is_not_answered_with_someone_elses_words(real_
 
 
 @pytest.mark.integration
+def test_a_named_body_the_answers_source_never_mentions_is_not_answered(real_pipeline):
+    # Ofsted is in the 2013 article only; MADRA only in the 2021 force statement.
+    assert real_pipeline.ask("What did Ofsted find in 2019?").abstained
+    assert real_pipeline.ask("What did Zoe Billingham say about MADRA?").abstained
+    # The inspectorate's old and new names are one body.
+    for question in (
+        "What did HMIC say about the force in 2019?",
+        "What did HMICFRS find in 2013?",
+    ):
+        answer = real_pipeline.ask(question)
+        assert not answer.abstained, question
+
+
+@pytest.mark.integration
 def test_a_question_asked_indirectly_is_answered_like_the_direct_one(real_pipeline):
     answer = real_pipeline.ask("I need the date the 2019 Heart article came out.")
     assert_grounded(answer)
