@@ -28,7 +28,16 @@ from assistant.evidence import (
 )
 from assistant.query import Intent, content_stems, question_sentence, words
 from assistant.store import IndexReader
-from assistant.types import Answer, Chunk, Citation, Filters, Passage, Statement, Suggestion
+from assistant.types import (
+    Answer,
+    Chunk,
+    Citation,
+    Document,
+    Filters,
+    Passage,
+    Statement,
+    Suggestion,
+)
 
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
@@ -95,6 +104,8 @@ class ExtractiveAnswerer:
         self._years = set().union(*map(doc_years, docs))  # every year the documents mention
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
+        self._doc_words: dict[str, set[str]] = {}  # document id: the words it uses
+        self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
 
     def answer(
         self,
@@ -137,12 +148,19 @@ class ExtractiveAnswerer:
         filters: Filters | None = None,
     ) -> list[Candidate]:
         """Every sentence of the passages, scored, best first."""
+        names = self._names(intent)
         extra = self._glossary(intent, filters or Filters())
+        extra += self._naming(names, passages, filters or Filters())
         cands = candidates(list(passages) + extra, self.reader.documents)
         if intent.years:
             # A question that names a year prefers sources about that year.
             about = [c for c in cands if set(intent.years) & doc_years(c.doc)]
             cands = about or cands
+        if names and cands:
+            # And one that names people or bodies, sources that mention them ("What did
+            # the NSCB review criticise?": the article on the NSCB's review).
+            least = min(self._unmentioned(names, c.doc) for c in cands)
+            cands = [c for c in cands if self._unmentioned(names, c.doc) == least]
         if not cands:
             return []
         score_all(
@@ -180,6 +198,29 @@ class ExtractiveAnswerer:
         allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
         return [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:4]]
 
+    def _naming(
+        self, names: list[list[str]], passages: Sequence[Passage], filters: Filters
+    ) -> list[Passage]:
+        """For a name no retrieved passage mentions ("What did the NSCB review find?" when
+        the passage on the NSCB ranked low in meaning), the chunks that do (a few, among
+        the documents the filters allow)."""
+        if self._where is None:  # word: the chunks using it
+            self._where = {}
+            for chunk in self.reader.chunks.values():
+                for w in set(words(chunk.text)):
+                    self._where.setdefault(w, []).append(chunk.chunk_id)
+        found: list[Passage] = []
+        for name in names:
+            if any(_mentioned(w, set(words(p.chunk.text))) for p in passages for w in name):
+                continue
+            ids = {
+                cid for w in name for k in self._where if _same_name(w, k) for cid in self._where[k]
+            }
+            chunks = [self.reader.chunks[cid] for cid in sorted(ids)]
+            allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
+            found += [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:3]]
+        return found
+
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
         """Signs that the corpus does not answer, given the best sentence found. (Unknown
         common words and a missing year were tried too: they do not separate answerable
@@ -195,7 +236,9 @@ class ExtractiveAnswerer:
         typed = intent.kind in TYPED_KINDS
         return {
             "unknown_words": float(min(2, unknown)),
-            "absent_name": float(self._absent_name(intent, best)),
+            # It names someone or something the source never mentions ("What did Ofsted
+            # find in 2019?", "What did Billingham say about MADRA?").
+            "absent_name": float(self._unmentioned(self._names(intent), best.doc) > 0),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
@@ -203,13 +246,10 @@ class ExtractiveAnswerer:
             "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
         }
 
-    def _absent_name(self, intent: Intent, best: Candidate) -> bool:
-        """Does the question name someone or something the documents know ("What did Nick
-        Adderley say about the 2013 inspection?", "What did Ofsted find in 2019?", "What
-        did Billingham say about MADRA?") that the best sentence's document never
-        mentions? Then that sentence is about something else."""
-        doc = best.doc
-        mentioned = set(words(f"{doc.text} {doc.meta.naming()}"))
+    def _names(self, intent: Intent) -> list[list[str]]:
+        """The people and bodies the question names that the documents know, one list of
+        words per name ("Chief Constable Nick Adderley": ["Nick", "Adderley"])."""
+        names = []
         for run in _NAME_RUN.finditer(question_sentence(intent.text)):
             named = [
                 w
@@ -219,9 +259,16 @@ class ExtractiveAnswerer:
                 and w.lower() not in _DATE_WORDS
                 and self.stats.known(w)
             ]
-            if named and not any(_mentioned(w, mentioned) for w in named):
-                return True
-        return False
+            if named:
+                names.append(named)
+        return names
+
+    def _unmentioned(self, names: list[list[str]], doc: Document) -> int:
+        """How many of the names the document never mentions."""
+        if doc.doc_id not in self._doc_words:
+            self._doc_words[doc.doc_id] = set(words(f"{doc.text} {doc.meta.naming()}"))
+        mentioned = self._doc_words[doc.doc_id]
+        return sum(not any(_mentioned(w, mentioned) for w in name) for name in names)
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
@@ -319,14 +366,20 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
 
 
 def _mentioned(name: str, mentioned: set[str]) -> bool:
-    """Is the name among the words (in any case)? An acronym also matches one that extends
-    it or that it extends: "HMIC" became "HMICFRS"."""
-    low = name.lower()
-    if any(w.lower() == low for w in mentioned):
+    """Is the name among the words?"""
+    return any(_same_name(name, w) for w in mentioned)
+
+
+def _same_name(name: str, word: str) -> bool:
+    """The same word in any case; an acronym also matches one that extends it or that it
+    extends: "HMIC" became "HMICFRS"."""
+    if name.lower() == word.lower():
         return True
-    return name.isupper() and any(
-        w.isupper() and len(w) >= 3 and (w.startswith(name) or name.startswith(w))
-        for w in mentioned
+    return (
+        name.isupper()
+        and word.isupper()
+        and min(len(name), len(word)) >= 3
+        and (word.startswith(name) or name.startswith(word))
     )
 
 
