@@ -80,3 +80,10 @@ def test_a_plan_does_not_answer_what_happened_nor_the_past_what_is_to_come():
     upcoming = analyse("When is HMICFRS next going back to the force?")
     assert tense_mismatch(upcoming, "In March 2019 HMICFRS conducted a post-inspection review.")
     assert not tense_mismatch(upcoming, "We will return to the force in October.")
+
+
+def test_a_team_can_be_named_by_its_acronym():
+    question = "Which team has the heaviest workload in the force?"
+    assert score(question, "POLIT officers have an average workload of 31 cases.") == 1.0
+    assert score(question, "Officers have an average workload of 31 cases.") == 0.0
+    assert score(question, "Read the report online (HTML).") == 0.0
