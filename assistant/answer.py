@@ -42,7 +42,7 @@ from assistant.types import (
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
-TYPED_KINDS = ("number", "date", "person", "name", "title", "acronym")
+TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
 RELATED_SIMILARITY = 0.25

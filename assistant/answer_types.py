@@ -63,7 +63,37 @@ def answer_type_score(
         return 0.5
     if intent.kind == "name":
         return 1.0 if has_name(text) else 0.0
+    if intent.kind == "place":
+        return 1.0 if has_place(text) else 0.0
     return 0.0
+
+
+# "in Northampton", "at Northampton Crown Court", "Wootton Hall Park", "NN4 0JQ"
+_PLACE = re.compile(
+    r"\b(in|at|from|near|outside)\s+(the\s+)?(?P<name>[A-Z][a-z][\w’'-]*(\s+[A-Z][\w’'-]*)*)|"
+    r"\b[A-Z][\w’'-]+\s+(Court|School|Academy|College|Prison|Hospital|Station|Street|Road|"
+    r"Lane|Avenue|Park|House|Hall|Centre|Square)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s?\d[A-Z]{2}\b"
+)
+_NOT_PLACES = frozenset(MONTH_NAMES) | frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+# "from the Northamptonshire Safeguarding Children Board" names a body, not a place.
+_BODIES = frozenset(
+    "Board Council Police Constabulary Inspectorate Team Unit Service Services Office "
+    "Agency Command Programme Department Force".split()
+)
+
+
+def has_place(text: str) -> bool:
+    """A named place or an address: not "in December", nor "from the ... Board"."""
+    for m in _PLACE.finditer(text):
+        name = m.group("name")
+        if name is None:
+            return True
+        run = name.split()
+        if run[0] not in _NOT_PLACES and not _BODIES & set(run):
+            return True
+    return False
 
 
 # "12 months", not "2 year-old".

@@ -40,7 +40,8 @@ class Intent:
     """What a question asks for."""
 
     text: str
-    kind: str  # number | date | person | name | title | acronym | definition | yesno | finding
+    kind: str  # number | date | person | place | name | title | acronym | definition | yesno
+    # | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
@@ -219,6 +220,14 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"director|executive|councillor|detective|superintendent|sergeant|manager|victim|"
         r"killer|father|mother)\b",
         r"\bwhat is (his|her|their) name\b",
+    )),
+    ("place", (
+        r"^where (is|are|was|were|did|does|do)\b.*\b(live[sd]?|born|based|located|held|"
+        r"sentenced|tried|jailed|imprisoned|died|buried|headquartered|headquarters|hq|"
+        r"offices?)\b",
+        r"\b(what|which) (town|city|village|county|country|address|school|court|crown court|"
+        r"prison|hospital|street|venue)(?![\w-])",
+        r"\bthe (postal )?address of\b|\bwhat is the address\b",
     )),
     ("name", (
         r"\bwhat is the name\b|\bname of\b|\bcalled\b",

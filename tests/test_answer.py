@@ -162,6 +162,15 @@ def test_a_question_about_money_is_not_answered_with_other_numbers(real_pipeline
 
 
 @pytest.mark.integration
+def test_a_question_about_a_place_is_not_answered_without_one(real_pipeline):
+    # The documents say when and how the children died, never where they lived.
+    assert real_pipeline.ask("Where did Dylan Tiffin-Brown live?").abstained
+    assert real_pipeline.ask("At which crown court were the two killers sentenced?").abstained
+    answer = real_pipeline.ask("Which country's police forces does the NCPI programme inspect?")
+    assert not answer.abstained and "England and Wales" in answer.answer
+
+
+@pytest.mark.integration
 def test_a_possessive_name_is_a_name_the_documents_know(real_pipeline):
     # "Heart's" is Heart, the publisher of 003, not a name the corpus lacks.
     answer = real_pipeline.ask("Heart's story on the 2019 report: when was it last updated?")

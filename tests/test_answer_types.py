@@ -87,3 +87,11 @@ def test_a_team_can_be_named_by_its_acronym():
     assert score(question, "POLIT officers have an average workload of 31 cases.") == 1.0
     assert score(question, "Officers have an average workload of 31 cases.") == 0.0
     assert score(question, "Read the report online (HTML).") == 0.0
+
+
+def test_a_place_is_named_or_an_address_not_a_month():
+    question = "Where did Dylan Tiffin-Brown live?"
+    assert score(question, "They were jailed at Northampton Crown Court.") == 1.0
+    assert score(question, "The family lived in Corby.") == 1.0
+    assert score(question, "He was killed in December 2017.") == 0.0
+    assert score(question, "It was set up due to COVID-19 lockdown restrictions.") == 0.0

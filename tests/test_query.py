@@ -54,6 +54,12 @@ pytestmark = pytest.mark.unit
         ("What age was Raphael Kennedy?", "number"),
         ("Which official spoke for the council?", "person"),
         ("Which judge sentenced Raphael Kennedy?", "person"),
+        ("Where did Dylan Tiffin-Brown live?", "place"),
+        ("At which crown court were the two men sentenced?", "place"),
+        ("What is the address of the press office?", "place"),
+        # "Where" in a figurative sense, and "court" inside a word, are not places.
+        ("Where did the inspectorate see the most progress?", "finding"),
+        ("Which court-imposed conditions did he break?", "finding"),
         ("Which child protection jobs can only the police do?", "finding"),
         ("What organisation carried out the inspection?", "name"),
         ("How many warnings did inspectors give about how far it had to go?", "number"),
