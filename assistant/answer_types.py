@@ -104,6 +104,11 @@ _FREQUENCY = re.compile(
     re.I,
 )
 _MONTH_AFTER = re.compile(rf"\s*({_MONTHS})\b", re.I)
+_SHARE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\b(half|quarter|third|two-thirds|three-quarters|majority|minority)\b|"
+    r"\b(one|\d+) (in|out of) (every )?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
+)
 _MONEY = re.compile(
     r"[£$€]\s?\d|\b\d[\d,.]*\s?(pounds|euros|dollars|million|billion|bn|m|k)\b", re.I
 )
@@ -118,6 +123,12 @@ def _number_score(intent: Intent, text: str) -> float:
         return 1.0 if _FREQUENCY.search(text) else 0.0
     if intent.shape == "money":  # an amount, not "25%" or "31 cases"
         return 1.0 if _MONEY.search(text) else 0.0
+    if intent.shape == "share":  # "25%", "half", "one in five"; any other number less
+        if _SHARE.search(text):
+            return 1.0
+        return (
+            0.3 if any(not _YEAR.match(m.group(0).strip()) for m in _NUMBER.finditer(text)) else 0.0
+        )
     best = 0.0
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip().rstrip(".,")
@@ -176,9 +187,14 @@ def tense_mismatch(intent: Intent, text: str) -> bool:
 
 
 def _beside_role(text: str, role: Sequence[str], people: Iterable[str]) -> bool:
-    """Is one of the people's names within a few words of a role word?"""
+    """Is one of the people's names within a few words of a role word? Not of a possessive
+    one: "Evelyn-Rose's mother's boyfriend, Ryan Coleman" is not her mother."""
     tokens = re.findall(r"[\w’'-]+", text)
-    at_role = [i for i, t in enumerate(tokens) if stem(_bare(t).lower()) in role]
+    at_role = [
+        i
+        for i, t in enumerate(tokens)
+        if stem(_bare(t).lower()) in role and not re.search(r"['’]s$", t)
+    ]
     for name in people:
         first = name.split()[0]
         starts = [i for i, t in enumerate(tokens) if _bare(t) == first]

@@ -45,7 +45,8 @@ class Intent:
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
-    # "frequency" ("how often") or "money" ("how much did it cost"); a date question's
+    # "frequency" ("how often"), "share" ("what percentage") or "money" ("how much did it
+    # cost"); a date question's
     # "day" ("on what date") or "time" ("what time", "what hours").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
@@ -193,6 +194,13 @@ def _asked_acronym(q: str, low: str) -> str | None:
 # What a length of time is asked for as: "what minimum term", "what period".
 _DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time|duration)"
 
+# Roles that only a person fills.
+_PERSON_ROLES = (
+    r"(officers?|officials?|inspectors?|chief constable|constable|spokes(man|woman|person)|"
+    r"judge|commissioner|minister|leader|director|executive|councillor|detective|"
+    r"superintendent|sergeant|manager|victim|killer|father|mother|chair(man|woman|person)?)"
+)
+
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", (r"\b(headline|headlined|title|titled)\b",)),
     ("date", (
@@ -211,15 +219,14 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
         r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^the (average |total )?(number|size|population|count) of\b",
+        r"^what (did|does|do|will|would) .{1,60}\b(spend|cost|pay)\b",
     )),
     ("person", (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
-        r"\bwhich (person|people|officers?|officials?|inspectors?|chief constable|constable|"
-        r"spokes(man|woman|person)|m[ae]n|wom[ae]n|judge|commissioner|minister|leader|"
-        r"director|executive|councillor|detective|superintendent|sergeant|manager|victim|"
-        r"killer|father|mother)\b",
+        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b",
         r"\bwhat is (his|her|their) name\b",
+        rf"\bname of (the |an? )?([\w'’-]+ ){{0,3}}?{_PERSON_ROLES}\b",
     )),
     ("place", (
         r"^where (is|are|was|were|did|does|do)\b.*\b(live[sd]?|born|based|located|held|"
@@ -251,6 +258,8 @@ _TIME_OF_DAY = re.compile(r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|wer
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
 
+# "What percentage ...?", "What proportion ...?": a share, not a count.
+_SHARE = re.compile(r"\b(percentage|proportion|fraction|per ?cent|share of)\b")
 # "How much did the force spend?", "What is the budget?": an amount of money.
 _MONEY = re.compile(
     r"\bhow much (money|funding|cash)\b|\b(cost|costs|budget|spen[dt]|spending|paid|pay|"
@@ -261,6 +270,8 @@ _MONEY = re.compile(
 def _shape(kind: str, low: str) -> str | None:
     if kind == "number" and _FREQUENCY.search(low):
         return "frequency"
+    if kind == "number" and _SHARE.search(low):
+        return "share"
     if kind == "number" and _MONEY.search(low) and not re.search(r"\bhow much time\b", low):
         return "money"
     if kind == "number" and _DURATION.search(low):
@@ -326,11 +337,16 @@ def _unit(low: str) -> list[str]:
 def _role(main: str) -> list[str]:
     """ "Which chief constable ...", "Who was the force's chief constable ...": the role,
     in common words; the names in it say whose role, not which ("Dylan's father")."""
-    m = re.search(r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)", main, re.I)
+    m = re.search(
+        r"\bwhich\s+(.*)|\bwho(?:m)?\s+(?:is|was|are|were)\s+(?:the\s+)?(.*)|"
+        r"\bname of (?:the\s+|an?\s+)?(.*)",
+        main,
+        re.I,
+    )
     if not m:
         return []
     role: list[str] = []
-    for w in words(m.group(1) or m.group(2)):
+    for w in words(m.group(1) or m.group(2) or m.group(3)):
         low = w.lower()
         if w[:1].isupper() or (low.endswith(("'s", "’s")) and not role):
             continue  # "Northamptonshire's chief constable", "Dylan Tiffin-Brown's father"

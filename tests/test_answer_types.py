@@ -36,6 +36,9 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # "On what date" wants a day; a month alone half answers it.
         ("On what date was she killed?", "She was killed in April last year.", 0.5),
         ("On what date was it published?", "It was published on 24 July 2019.", 1.0),
+        # "What percentage?" wants a share; another number only partly answers it.
+        ("What percentage of files were inadequate?", "A quarter of the files were.", 1.0),
+        ("What percentage of files were inadequate?", "It viewed 21 case files.", 0.3),
         # "How much did it cost?" wants an amount of money, not a share or a count.
         ("How much did the force spend on it?", "It spent £1.2 million on the unit.", 1.0),
         ("How much did the force spend on it?", "Demand rose by 70% in a year.", 0.0),
@@ -71,6 +74,9 @@ def test_a_role_is_answered_by_the_name_that_goes_with_it():
     apart = "Dylan Tiffin-Brown and Evelyn-Rose Muggleton were killed by father figures."
     assert score(question, beside) == 1.0
     assert score(question, apart) == 0.5
+    # Her mother's boyfriend is not her mother.
+    mother = "What is the name of Evelyn-Rose Muggleton's mother?"
+    assert score(mother, "Evelyn-Rose's mother's boyfriend, Ryan Coleman, 23, was jailed.") == 0.5
 
 
 def test_a_plan_does_not_answer_what_happened_nor_the_past_what_is_to_come():

@@ -54,6 +54,8 @@ pytestmark = pytest.mark.unit
         ("What age was Raphael Kennedy?", "number"),
         ("Which official spoke for the council?", "person"),
         ("Which judge sentenced Raphael Kennedy?", "person"),
+        ("What was the name of the HMICFRS inspector in 2021?", "person"),
+        ("What did the force spend on MADRA?", "number"),
         ("Where did Dylan Tiffin-Brown live?", "place"),
         ("At which crown court were the two men sentenced?", "place"),
         ("What is the address of the press office?", "place"),
@@ -74,6 +76,9 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     assert q.years == (2019,) and q.unit == ("child", "protect", "case", "file")
     assert analyse("How much faster are children found?").unit == ()  # a rate, not a count
     assert analyse("Which chief constable responded?").role == ("chief", "constabl")
+    assert analyse("What was the name of the inspector in 2021?").role == ("inspector",)
+    assert analyse("What percentage of files were inadequate?").shape == "share"
+    assert analyse("What did the force spend on MADRA?").shape == "money"
     assert analyse("What does MADRA stand for?").acronym == "MADRA"
     assert "Leicestershire" in analyse("How did Leicestershire Police do?").proper
     # The asker and the first word of each sentence are not names.
