@@ -258,6 +258,7 @@ class ExtractiveAnswerer:
                 and w not in NOT_NAMES
                 and w.lower() not in _DATE_WORDS
                 and self.stats.known(w)
+                and w.lower() not in self.stats.lowercase  # "Children" is a common word
             ]
             if named:
                 names.append(named)
