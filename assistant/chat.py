@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer_types import person_names
 from assistant.dates import years_in
 from assistant.query import STOPWORDS, content_stems, words
 from assistant.types import Answer
@@ -104,7 +105,9 @@ def _swap_topic(previous: str, new: str) -> str:
         return f"{previous.rstrip(' ?')} in {new_years[0]}?"
     m = list(re.finditer(r"\b(about|on|regarding|for|of|with)\b", previous))
     if m:
-        return previous[: m[-1].end()] + " " + new + "?"
+        # "And about sex offenders?" after "... say about missing children in 2021?"
+        new = re.sub(r"^(about|on|regarding|for|of|with)\s+", "", new, flags=re.I)
+        return _carry_years(previous[: m[-1].end()] + " " + new + "?", previous)
     return f"{previous.rstrip(' ?')}: {new}?"
 
 
@@ -115,14 +118,18 @@ def _referents(turn: Turn) -> list[str]:
     found: list[str] = []
     sources = [turn.searched_for]
     if turn.answer.statements and not turn.answer.abstained:
-        answer = turn.answer.statements[0].text
+        first = turn.answer.statements[0]
+        answer = f"{first.speaker} said: {first.text}" if first.speaker else first.text
         if _ENTITY_QUESTION.match(turn.searched_for):
             sources.insert(0, answer)
         else:
             sources.append(answer)
     for text in sources:
-        for m in _PHRASE.finditer(text):
-            phrase = _trim_phrase(m.group(0))
+        phrases = [_trim_phrase(m.group(0)) for m in _PHRASE.finditer(text)]
+        if text == turn.searched_for and (m := _LAST_THING.search(text)):
+            # "When was the post-inspection review?": what it asks about, in lower case
+            phrases.append(f"the {m.group(1)}")
+        for phrase in phrases:
             if phrase and phrase not in found:
                 found.append(phrase)
     if not found:
@@ -141,6 +148,11 @@ def _trim_phrase(phrase: str) -> str:
     return " ".join(tokens)
 
 
+# The thing a question ends on: "When was the post-inspection review?"
+_LAST_THING = re.compile(r"\bthe ((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*[?.!]?\s*$")
+_PERSONAL = frozenset("he she him his her hers".split())
+
+
 def _resolve(question: str, referents: list[str]) -> str:
     if not referents:
         return question
@@ -150,13 +162,17 @@ def _resolve(question: str, referents: list[str]) -> str:
         noun = m.group(2)
         for ref in referents:
             if noun.lower() in ref.lower():
-                return "the " + ref
+                return ref if ref.startswith("the ") else "the " + ref
         # "that team" after a question about MOSOVO: the MOSOVO team
         return f"the {referents[0]} {noun}"
 
     resolved = _DEMONSTRATIVE.sub(demonstrative, resolved)
     if resolved == question and (m := _outer_pronoun(question)):
-        replacement = _pronoun(m.group(1), referents[0])
+        referent = referents[0]
+        if m.group(1).lower() in _PERSONAL:  # "she": the person named, not the body
+            people = [p for ref in referents for p in person_names(ref, frozenset())]
+            referent = people[0] if people else referent
+        replacement = _pronoun(m.group(1), referent)
         resolved = question[: m.start()] + replacement + question[m.end() :]
     return resolved
 

@@ -348,7 +348,7 @@ def _role(main: str) -> list[str]:
     role: list[str] = []
     for w in words(m.group(1) or m.group(2) or m.group(3)):
         low = w.lower()
-        if w[:1].isupper() or (low.endswith(("'s", "’s")) and not role):
+        if (w[:1].isupper() and w not in _TITLES) or (low.endswith(("'s", "’s")) and not role):
             continue  # "Northamptonshire's chief constable", "Dylan Tiffin-Brown's father"
         if (low in STOPWORDS and low != "of") or low in _AUXILIARIES or low in _ROLE_ENDS:
             break
@@ -357,6 +357,11 @@ def _role(main: str) -> list[str]:
     return role
 
 
+# Titles are roles, capitalised or not ("Which HM Inspector ...?").
+_TITLES = frozenset(
+    "Inspector Chief Constable Commissioner Superintendent Detective Sergeant Officer "
+    "Executive Director Minister Judge".split()
+)
 _ROLE_ENDS = frozenset("quoted responded said led leads runs ran commented spoke told".split())
 
 

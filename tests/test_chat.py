@@ -79,3 +79,31 @@ def test_a_pronoun_with_its_own_antecedent_stands_alone_even_after_another_topic
     history = [turn("What is the recipe for lasagne?", abstained=True)]
     q = "How many case files did inspectors review in 2019, and how were they rated?"
     assert rewrite(q, history) == q
+
+
+def test_and_about_a_topic_keeps_the_year_and_says_about_once():
+    history = [turn("What did the force say about missing children in 2021?")]
+    assert rewrite("And about sex offenders?", history) == (
+        "What did the force say about sex offenders in 2021?"
+    )
+
+
+def test_she_is_the_person_the_last_answer_named_not_the_body():
+    history = [
+        turn(
+            "Who was the HM Inspector quoted in 2019?",
+            "Commenting on the report, HMICFRS's HM Inspector of Constabulary Zoe Billingham said:",
+        )
+    ]
+    rewritten = rewrite("What else did she say?", history)
+    assert "Zoe Billingham" in rewritten and "HMICFRS" not in rewritten
+
+
+def test_it_is_the_thing_the_last_question_asked_about():
+    history = [
+        turn(
+            "When was the post-inspection review?",
+            "In March 2019 HMICFRS conducted a post-inspection review.",
+        )
+    ]
+    assert "the post-inspection review" in rewrite("What did it conclude?", history)

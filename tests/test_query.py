@@ -77,6 +77,7 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     assert analyse("How much faster are children found?").unit == ()  # a rate, not a count
     assert analyse("Which chief constable responded?").role == ("chief", "constabl")
     assert analyse("What was the name of the inspector in 2021?").role == ("inspector",)
+    assert analyse("Who was the HM Inspector quoted in 2019?").role == ("inspector",)
     assert analyse("What percentage of files were inadequate?").shape == "share"
     assert analyse("What did the force spend on MADRA?").shape == "money"
     assert analyse("What does MADRA stand for?").acronym == "MADRA"
