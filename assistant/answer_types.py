@@ -168,6 +168,8 @@ def _date_score(intent: Intent, text: str) -> float:
     vague = 0.5 if intent.shape == "day" else 1.0
     if _MONTH.search(text):
         return vague
+    if intent.shape == "year" and _DATE_NUM.search(text):
+        return 1.0  # "What year ...?": "in 2018" is as precise as asked
     return 0.6 * vague if _DATE_NUM.search(text) or _CLOCK.search(text) else 0.0
 
 

@@ -47,7 +47,7 @@ class Intent:
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
     # "frequency" ("how often"), "share" ("what percentage") or "money" ("how much did it
     # cost"); a date question's
-    # "day" ("on what date") or "time" ("what time", "what hours").
+    # "day" ("on what date"), "year" ("in which year") or "time" ("what time", "what hours").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
     # to come ("When is HMICFRS next going back?"); None when the question does not say.
@@ -280,6 +280,8 @@ def _shape(kind: str, low: str) -> str | None:
         return "time"
     if kind == "date" and _DAY.search(low):
         return "day"
+    if kind == "date" and re.search(r"\b(what|which) year\b", low):
+        return "year"
     return None
 
 

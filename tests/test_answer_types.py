@@ -43,6 +43,9 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("How much did the force spend on it?", "It spent £1.2 million on the unit.", 1.0),
         ("How much did the force spend on it?", "Demand rose by 70% in a year.", 0.0),
         ("What is the budget of the team?", "Officers carry 31 cases each.", 0.0),
+        # "What year" is answered by a year as fully as by a day.
+        ("In what year was the force first inspected?", "It was inspected in 2018.", 1.0),
+        ("When was the force first inspected?", "It was inspected in 2018.", 0.6),
         # "What time" and "what hours" want a time of day, not a date.
         ("What time was the story posted?", "Posted 24 July 2019, 17:13.", 1.0),
         ("When is the press office open?", "It is open 9:00am – 5:00pm, Monday to Friday.", 1.0),
