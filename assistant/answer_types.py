@@ -65,7 +65,18 @@ def answer_type_score(
         return 1.0 if has_name(text) else 0.0
     if intent.kind == "place":
         return 1.0 if has_place(text) else 0.0
+    if intent.kind == "reason":
+        return 1.0 if _CAUSE.search(text) else 0.0
     return 0.0
+
+
+# "because", "due to", "as a result of", "in response to": a sentence that gives a reason.
+_CAUSE = re.compile(
+    r"\b(because|due to|owing to|as a result|in response to|resulting from|caused by|led to|"
+    r"leading to|prompted|so that|in order to|to (address|tackle|improve|strengthen|ensure)|"
+    r"compounded|given that|since the)\b",
+    re.I,
+)
 
 
 # "in Northampton", "at Northampton Crown Court", "Wootton Hall Park", "NN4 0JQ"

@@ -40,8 +40,8 @@ class Intent:
     """What a question asks for."""
 
     text: str
-    kind: str  # number | date | person | place | name | title | acronym | definition | yesno
-    # | finding
+    kind: str  # number | date | person | place | name | title | acronym | reason | definition
+    # | yesno | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
@@ -242,6 +242,11 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"department|force|scheme|initiative|programme|hub)\b",
         r"\bwhat (is|was) the (new )?(team|unit|command|organi[sz]ation|body|agency|board|"
         r"scheme|initiative|programme|hub)\b",
+    )),
+    ("reason", (
+        r"^why\b",
+        r"\b(what|which) (prompted|caused|led to|triggered|was behind|lay behind)\b",
+        r"\b(for what|the) reasons?\b",
     )),
     ("yesno", (
         r"^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b",

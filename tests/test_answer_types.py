@@ -104,3 +104,9 @@ def test_a_place_is_named_or_an_address_not_a_month():
     assert score(question, "The family lived in Corby.") == 1.0
     assert score(question, "He was killed in December 2017.") == 0.0
     assert score(question, "It was set up due to COVID-19 lockdown restrictions.") == 0.0
+
+
+def test_a_why_question_prefers_a_sentence_that_gives_a_reason():
+    question = "Why was MADRA set up?"
+    assert score(question, "It was set up in response to a rise in domestic abuse.") == 1.0
+    assert score(question, "It was set up in April 2020.") == 0.0

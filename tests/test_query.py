@@ -57,6 +57,8 @@ pytestmark = pytest.mark.unit
         ("What was the name of the HMICFRS inspector in 2021?", "person"),
         ("What did the force spend on MADRA?", "number"),
         ("Where did Dylan Tiffin-Brown live?", "place"),
+        ("Why are POLIT officers so busy?", "reason"),
+        ("What prompted the force to set up MADRA?", "reason"),
         ("At which crown court were the two men sentenced?", "place"),
         ("What is the address of the press office?", "place"),
         # "Where" in a figurative sense, and "court" inside a word, are not places.
