@@ -100,7 +100,7 @@ def test_years_units_roles_and_names_are_read_from_the_question():
         ("What minimum term was he given?", "duration"),
         ("How often does HMICFRS inspect each force?", "frequency"),
         ("On what date was the report published?", "day"),
-        ("In which year was the review?", None),
+        ("In which year was the review?", "year"),
         ("How many case files were reviewed?", None),
     ],
 )
