@@ -115,6 +115,11 @@ _FREQUENCY = re.compile(
     re.I,
 )
 _MONTH_AFTER = re.compile(rf"\s*({_MONTHS})\b", re.I)
+_ORDINAL_EVENT = re.compile(
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th))\s+"
+    r"(\w+\s+)?(time|inspection|visit|revisit|review|report|occasion|attempt)s?\b",
+    re.I,
+)
 _SHARE = re.compile(
     r"\d\s?%|\bper ?cent\b|\b(half|quarter|third|two-thirds|three-quarters|majority|minority)\b|"
     r"\b(one|\d+) (in|out of) (every )?(\d+|two|three|four|five|six|seven|eight|nine|ten)\b",
@@ -132,6 +137,8 @@ def _number_score(intent: Intent, text: str) -> float:
     a count is wanted); 0 for none. A day of the month, a time or a year is not a number."""
     if intent.shape == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
+    if intent.shape == "count_of_times" and _ORDINAL_EVENT.search(text):
+        return 1.0  # "How many times had it inspected?": "a third inspection"
     if intent.shape == "money":  # an amount, not "25%" or "31 cases"
         return 1.0 if _MONEY.search(text) else 0.0
     if intent.shape == "share":  # "25%", "half", "one in five"; any other number less

@@ -45,8 +45,8 @@ class Intent:
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
-    # "frequency" ("how often"), "share" ("what percentage") or "money" ("how much did it
-    # cost"); a date question's
+    # "frequency" ("how often"), "count_of_times" ("how many times had it ..."), "share"
+    # ("what percentage") or "money" ("how much did it cost"); a date question's
     # "day" ("on what date"), "year" ("in which year") or "time" ("what time", "what hours").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
@@ -275,6 +275,8 @@ _MONEY = re.compile(
 def _shape(kind: str, low: str) -> str | None:
     if kind == "number" and _FREQUENCY.search(low):
         return "frequency"
+    if kind == "number" and re.search(r"\bhow many times\b(?! a\b)", low):
+        return "count_of_times"
     if kind == "number" and _SHARE.search(low):
         return "share"
     if kind == "number" and _MONEY.search(low) and not re.search(r"\bhow much time\b", low):

@@ -43,6 +43,12 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("How much did the force spend on it?", "It spent £1.2 million on the unit.", 1.0),
         ("How much did the force spend on it?", "Demand rose by 70% in a year.", 0.0),
         ("What is the budget of the team?", "Officers carry 31 cases each.", 0.0),
+        # "How many times had it ...?" is answered by "a third inspection".
+        (
+            "How many times had HMICFRS inspected the force?",
+            "It carried out a third inspection.",
+            1.0,
+        ),
         # "What year" is answered by a year as fully as by a day.
         ("In what year was the force first inspected?", "It was inspected in 2018.", 1.0),
         ("When was the force first inspected?", "It was inspected in 2018.", 0.6),
