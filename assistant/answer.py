@@ -104,8 +104,9 @@ class ExtractiveAnswerer:
         self._years = set().union(*map(doc_years, docs))  # every year the documents mention
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
-        self._doc_words: dict[str, set[str]] = {}  # document id: the words it uses
+        self._doc_words: dict[str, _Mentions] = {}  # document id: the names it uses
         self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
+        self._everywhere = _Mentions("")  # every word of the chunks, once _where is built
 
     def answer(
         self,
@@ -159,8 +160,8 @@ class ExtractiveAnswerer:
         if names and cands:
             # And one that names people or bodies, sources that mention them ("What did
             # the NSCB review criticise?": the article on the NSCB's review).
-            least = min(self._unmentioned(names, c.doc) for c in cands)
-            cands = [c for c in cands if self._unmentioned(names, c.doc) == least]
+            missing = {c.doc.doc_id: self._unmentioned(names, c.doc) for c in cands}
+            cands = [c for c in cands if missing[c.doc.doc_id] == min(missing.values())]
         if not cands:
             return []
         score_all(
@@ -204,18 +205,19 @@ class ExtractiveAnswerer:
         """For a name no retrieved passage mentions ("What did the NSCB review find?" when
         the passage on the NSCB ranked low in meaning), the chunks that do (a few, among
         the documents the filters allow)."""
-        if self._where is None:  # word: the chunks using it
+        if self._where is None:  # a word (lower case) or an acronym: the chunks using it
             self._where = {}
             for chunk in self.reader.chunks.values():
-                for w in set(words(chunk.text)):
+                mentions = _Mentions(chunk.text)
+                for w in mentions.lower | set(mentions.acronyms):
                     self._where.setdefault(w, []).append(chunk.chunk_id)
+            self._everywhere = _Mentions(" ".join(self._where))
         found: list[Passage] = []
         for name in names:
-            if any(_mentioned(w, set(words(p.chunk.text))) for p in passages for w in name):
+            if any(_Mentions(p.chunk.text).any_of(name) for p in passages):
                 continue
-            ids = {
-                cid for w in name for k in self._where if _same_name(w, k) for cid in self._where[k]
-            }
+            keys = {k for w in name for k in self._everywhere.forms(w)}
+            ids = {cid for k in keys for cid in self._where.get(k, [])}
             chunks = [self.reader.chunks[cid] for cid in sorted(ids)]
             allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
             found += [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:3]]
@@ -267,9 +269,9 @@ class ExtractiveAnswerer:
     def _unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
         if doc.doc_id not in self._doc_words:
-            self._doc_words[doc.doc_id] = set(words(f"{doc.text} {doc.meta.naming()}"))
-        mentioned = self._doc_words[doc.doc_id]
-        return sum(not any(_mentioned(w, mentioned) for w in name) for name in names)
+            self._doc_words[doc.doc_id] = _Mentions(f"{doc.text} {doc.meta.naming()}")
+        mentions = self._doc_words[doc.doc_id]
+        return sum(not mentions.any_of(name) for name in names)
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
@@ -366,21 +368,32 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
     return found
 
 
-def _mentioned(name: str, mentioned: set[str]) -> bool:
-    """Is the name among the words?"""
-    return any(_same_name(name, w) for w in mentioned)
+class _Mentions:
+    """The words of a text, to ask whether it mentions a name: the same word in any case,
+    or for an acronym, one that extends it or that it extends ("HMIC" became "HMICFRS")."""
+
+    def __init__(self, text: str) -> None:
+        found = set(words(text))
+        self.lower = {w.lower() for w in found}
+        self.acronyms = [w for w in found if w.isupper() and len(w) >= 3]
+
+    def any_of(self, name: Sequence[str]) -> bool:
+        return any(
+            w.lower() in self.lower or any(_extends(w, a) for a in self.acronyms) for w in name
+        )
+
+    def forms(self, word: str) -> list[str]:
+        """The forms of the name the text uses: the word in lower case, and the acronyms
+        that extend it or that it extends."""
+        low = [word.lower()] if word.lower() in self.lower else []
+        return low + [a for a in self.acronyms if _extends(word, a)]
 
 
-def _same_name(name: str, word: str) -> bool:
-    """The same word in any case; an acronym also matches one that extends it or that it
-    extends: "HMIC" became "HMICFRS"."""
-    if name.lower() == word.lower():
-        return True
+def _extends(name: str, acronym: str) -> bool:
     return (
         name.isupper()
-        and word.isupper()
-        and min(len(name), len(word)) >= 3
-        and (word.startswith(name) or name.startswith(word))
+        and min(len(name), len(acronym)) >= 3
+        and (acronym.startswith(name) or name.startswith(acronym))
     )
 
 
