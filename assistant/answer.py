@@ -26,7 +26,7 @@ from assistant.evidence import (
     continuation_end,
     score_all,
 )
-from assistant.query import Intent, content_stems, question_sentence, words
+from assistant.query import Intent, content_stems, question_sentence, without_possessive, words
 from assistant.store import IndexReader
 from assistant.types import (
     Answer,
@@ -106,7 +106,6 @@ class ExtractiveAnswerer:
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, _Mentions] = {}  # document id: the names it uses
         self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
-        self._everywhere = _Mentions("")  # every word of the chunks, once _where is built
 
     def answer(
         self,
@@ -205,23 +204,29 @@ class ExtractiveAnswerer:
         """For a name no retrieved passage mentions ("What did the NSCB review find?" when
         the passage on the NSCB ranked low in meaning), the chunks that do (a few, among
         the documents the filters allow)."""
+        found: list[Passage] = []
+        for name in names:
+            ids = self._chunks_naming(name)
+            if any(p.chunk.chunk_id in ids for p in passages):
+                continue
+            chunks = [self.reader.chunks[cid] for cid in sorted(ids)]
+            allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
+            found += [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:3]]
+        return found
+
+    def _chunks_naming(self, name: Sequence[str]) -> set[str]:
+        """Ids of the chunks that mention the name (as `_Mentions` matches it)."""
         if self._where is None:  # a word (lower case) or an acronym: the chunks using it
             self._where = {}
             for chunk in self.reader.chunks.values():
                 mentions = _Mentions(chunk.text)
                 for w in mentions.lower | set(mentions.acronyms):
                     self._where.setdefault(w, []).append(chunk.chunk_id)
-            self._everywhere = _Mentions(" ".join(self._where))
-        found: list[Passage] = []
-        for name in names:
-            if any(_Mentions(p.chunk.text).any_of(name) for p in passages):
-                continue
-            keys = {k for w in name for k in self._everywhere.forms(w)}
-            ids = {cid for k in keys for cid in self._where.get(k, [])}
-            chunks = [self.reader.chunks[cid] for cid in sorted(ids)]
-            allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
-            found += [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:3]]
-        return found
+        ids = {cid for w in name for cid in self._where.get(w.lower(), [])}
+        for w in (w for w in name if w.isupper()):
+            acronyms = (k for k in self._where if k.isupper())
+            ids.update(cid for k in acronyms if _extends(w, k) for cid in self._where[k])
+        return ids
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
         """Signs that the corpus does not answer, given the best sentence found. (Unknown
@@ -255,7 +260,7 @@ class ExtractiveAnswerer:
         for run in _NAME_RUN.finditer(question_sentence(intent.text)):
             named = [
                 w
-                for w in (re.sub(r"['’]s$", "", t) for t in run.group(0).split())
+                for w in map(without_possessive, run.group(0).split())
                 if w in intent.proper
                 and w not in NOT_NAMES
                 and w.lower() not in _DATE_WORDS
@@ -381,12 +386,6 @@ class _Mentions:
         return any(
             w.lower() in self.lower or any(_extends(w, a) for a in self.acronyms) for w in name
         )
-
-    def forms(self, word: str) -> list[str]:
-        """The forms of the name the text uses: the word in lower case, and the acronyms
-        that extend it or that it extends."""
-        low = [word.lower()] if word.lower() in self.lower else []
-        return low + [a for a in self.acronyms if _extends(word, a)]
 
 
 def _extends(name: str, acronym: str) -> bool:

@@ -374,6 +374,11 @@ _TITLES = frozenset(
 _ROLE_ENDS = frozenset("quoted responded said led leads runs ran commented spoke told".split())
 
 
+def without_possessive(word: str) -> str:
+    """ "Heart's" is "Heart"."""
+    return re.sub(r"['’]s$", "", word)
+
+
 _FIRST_PERSON = re.compile(r"I(['’](m|ve|d|ll))?$")
 
 
@@ -385,7 +390,7 @@ def _proper_words(q: str) -> list[str]:
     for w in words(q):
         if not w[:1].isupper() or (w in openers and not w.isupper()) or _FIRST_PERSON.match(w):
             continue
-        w = re.sub(r"['’]s$", "", w)
+        w = without_possessive(w)
         if w.lower() in STOPWORDS or w in found:
             continue
         found.append(w)
