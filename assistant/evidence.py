@@ -146,9 +146,11 @@ def _complete(text: str, spans: Sequence[tuple[int, int]], i: int) -> int:
         return e
     following = list(spans[i + 1 : i + 9])
     if _is_bullet(text, following[0][0]):
+        # Through the items while each is one sentence; a list of paragraphs is not one
+        # answer, so only its first sentence comes along.
         end = following[0][1]
         for span in following[1:]:
-            if not _is_bullet(text, span[0]):
+            if not _starts_item(text, span[0]):
                 break
             end = span[1]
         return end
@@ -176,6 +178,13 @@ def continuation_end(text: str, end: int) -> int:
 def _is_bullet(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return bool(re.match(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s", text[line_start : start + 1]))
+
+
+def _starts_item(text: str, start: int) -> bool:
+    """Does a list item start here, on its own line or after "; - " (not a later sentence
+    of an item)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(re.fullmatch(r"(.*;)?\s*([-*•‣▪–]|\d{1,2}[.)])\s+", text[line_start:start]))
 
 
 def score_all(
