@@ -15,9 +15,15 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.answer_types import NOT_NAMES, expansion, tense_mismatch
+from assistant.answer_types import (
+    NOT_NAMES,
+    TITLE_WORDS,
+    expansion,
+    initialisms,
+    tense_mismatch,
+)
 from assistant.citations import checked, make_citation, normalise
-from assistant.dates import MONTH_NAMES, doc_years, human_date
+from assistant.dates import MONTH_NAMES, doc_years, human_date, years_in
 from assistant.evidence import (
     Candidate,
     CorpusStats,
@@ -42,6 +48,8 @@ from assistant.types import (
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
+# An acronym of three letters or more ("PEEL", "CCTV"), not a plural ("PCs").
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{2,9}")
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -64,6 +72,7 @@ class AnswerConfig:
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
+    other_subject_penalty: float = 3.0  # it gives that of another year or another team
 
 
 class Answerer(Protocol):
@@ -106,6 +115,8 @@ class ExtractiveAnswerer:
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, _Mentions] = {}  # document id: the names it uses
         self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
+        self._initials: set[str] | None = None  # what runs of the documents' words spell
+        self._texts: str | None = None  # every document's text
 
     def answer(
         self,
@@ -223,6 +234,9 @@ class ExtractiveAnswerer:
                 for w in mentions.lower | set(mentions.acronyms):
                     self._where.setdefault(w, []).append(chunk.chunk_id)
         ids = {cid for w in name for cid in self._where.get(w.lower(), [])}
+        for phrase in (w for w in name if " " in w):
+            chunks = self.reader.chunks.values()
+            ids.update(c.chunk_id for c in chunks if _Mentions(c.text).any_of([phrase]))
         for w in (w for w in name if w.isupper()):
             acronyms = (k for k in self._where if k.isupper())
             ids.update(cid for k in acronyms if _extends(w, k) for cid in self._where[k])
@@ -237,39 +251,83 @@ class ExtractiveAnswerer:
         # abbreviations ("PCs") are often just another word for something it does mention.
         names = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
         unknown = sum(not self.stats.known(w) and w.lower() not in self._meta_words for w in names)
+        # So does an acronym they neither use nor spell out ("PEEL").
+        unknown += sum(
+            not self._acronym_known(w)
+            for w in intent.proper
+            if _ACRONYM.fullmatch(w) and w not in NOT_NAMES
+        )
         # So does a year no document mentions: a corpus of 2013 to 2021 cannot say what
         # happened in 2022.
         unknown += len(set(intent.years) - self._years)
         typed = intent.kind in TYPED_KINDS
+        names_asked = self._names(intent)
         return {
             "unknown_words": float(min(2, unknown)),
             # It names someone or something the source never mentions ("What did Ofsted
             # find in 2019?", "What did Billingham say about MADRA?").
-            "absent_name": float(self._unmentioned(self._names(intent), best.doc) > 0),
+            "absent_name": float(self._unmentioned(names_asked, best.doc) > 0),
             "missing_type": 1.0 - best.features["answer_type"] if typed else 0.0,
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
-            # world cup?". Every answerable tune case's best sentence is above 0.23.
-            "unrelated": max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
+            # world cup?". Every answerable tune case's best sentence is above 0.23. One
+            # that names who or what the question names is on topic, however short the
+            # question ("Simon Bailey role").
+            "unrelated": 0.0
+            if _Mentions(best.text).any_of([w for name in names_asked for w in name])
+            else max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
+            # A fact of the kind asked, but of another year or another team: "the 2019
+            # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
+            # officers have 31 cases" for "what is the MOSOVO team's caseload?".
+            "other_subject": float(typed and _about_another(intent, best.text)),
         }
+
+    def _acronym_known(self, acronym: str) -> bool:
+        if self.stats.known(acronym) or acronym.lower() in self._meta_words:
+            return True
+        if self._initials is None:
+            self._initials = set().union(
+                *(initialisms(d.text) for d in self.reader.documents.values())
+            )
+        return acronym.replace("&", "") in self._initials
 
     def _names(self, intent: Intent) -> list[list[str]]:
         """The people and bodies the question names that the documents know, one list of
-        words per name ("Chief Constable Nick Adderley": ["Nick", "Adderley"])."""
+        words per name ("Chief Constable Nick Adderley": ["Nick", "Adderley"]); a name
+        made of common words is one phrase, as the documents write it ("Safeguarding
+        Children Board": ["Safeguarding Children Board"])."""
         names = []
         for run in _NAME_RUN.finditer(question_sentence(intent.text)):
+            proper = [
+                w for w in map(without_possessive, run.group(0).split()) if w in intent.proper
+            ]
             named = [
                 w
-                for w in map(without_possessive, run.group(0).split())
-                if w in intent.proper
-                and w not in NOT_NAMES
+                for w in proper
+                if w not in NOT_NAMES
                 and w.lower() not in _DATE_WORDS
                 and self.stats.known(w)
                 and w.lower() not in self.stats.lowercase  # "Children" is a common word
             ]
             if named:
                 names.append(named)
+            elif phrase := self._phrase_name(proper):
+                names.append([phrase])
         return names
+
+    def _phrase_name(self, proper: list[str]) -> str | None:
+        """The words, without the titles around them, if they are two or more and the
+        documents write them so, in capitals ("Early Help Hub", "Press Office")."""
+        while proper and proper[0] in TITLE_WORDS:
+            proper = proper[1:]
+        while proper and proper[-1] in TITLE_WORDS:
+            proper = proper[:-1]
+        if len(proper) < 2 or all(w in NOT_NAMES for w in proper):
+            return None
+        phrase = " ".join(proper)
+        if self._texts is None:
+            self._texts = "\n".join(d.text for d in self.reader.documents.values())
+        return phrase if re.search(rf"\b{re.escape(phrase)}\b", self._texts) else None
 
     def _unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
@@ -287,6 +345,7 @@ class ExtractiveAnswerer:
             "missing_type": cfg.missing_type_penalty,
             "tense": cfg.tense_penalty,
             "unrelated": cfg.unrelated_penalty,
+            "other_subject": cfg.other_subject_penalty,
         }
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
@@ -381,11 +440,33 @@ class _Mentions:
         found = set(words(text))
         self.lower = {w.lower() for w in found}
         self.acronyms = [w for w in found if w.isupper() and len(w) >= 3]
+        self.text = " ".join(text.lower().split())
 
     def any_of(self, name: Sequence[str]) -> bool:
         return any(
-            w.lower() in self.lower or any(_extends(w, a) for a in self.acronyms) for w in name
+            w.lower() in self.lower
+            or any(_extends(w, a) for a in self.acronyms)
+            or (" " in w and w.lower() in self.text)
+            for w in name
         )
+
+
+def _about_another(intent: Intent, text: str) -> bool:
+    """Does the sentence count something in years the question does not ask about, or name
+    a team (an acronym) other than the ones the question names? (A person or a finding is
+    often told with an earlier year for context: "Our 2018 inspection should have been an
+    urgent wake-up call", said in 2019.)"""
+    if intent.years and intent.kind == "number":
+        years = set(years_in(text))
+        if years and not years & set(intent.years):
+            return True
+    asked = [w for w in intent.proper if _ACRONYM.fullmatch(w) and w not in NOT_NAMES]
+    if asked:
+        named = [w for w in words(text) if _ACRONYM.fullmatch(w) and w not in NOT_NAMES]
+        same = any(a == n or _extends(a, n) for a in asked for n in named)
+        if named and not same:
+            return True
+    return False
 
 
 def _extends(name: str, acronym: str) -> bool:

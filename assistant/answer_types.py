@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 
 from assistant.dates import MONTH_NAMES
-from assistant.query import Intent, content_stems, stem, words
+from assistant.query import Intent, content_stems, question_sentence, stem, words
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -26,10 +26,12 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONTHS = "|".join(MONTH_NAMES)
 _MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
-# "17:13", "9:00am", "5pm", "Monday to Friday"
+# "17:13", "9:00am", "5pm", "Monday to Friday", "this morning", "overnight"
 _CLOCK = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s?[ap]\.?m\b|"
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b(this|that|yesterday|tomorrow|in the|on \w+) (morning|afternoon|evening)\b|"
+    r"\b(midday|noon|midnight|overnight|tonight)\b",
     re.I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.:“\"] )\b[A-Z][\w’'-]+(?:\s+(?:and|of|or|for)?\s*[A-Z][\w’'-]+)+")
@@ -66,7 +68,7 @@ def answer_type_score(
     if intent.kind == "place":
         return 1.0 if has_place(text) else 0.0
     if intent.kind == "reason":
-        return 1.0 if _CAUSE.search(text) else 0.0
+        return 1.0 if (_AIM if intent.shape == "purpose" else _CAUSE).search(text) else 0.0
     return 0.0
 
 
@@ -75,6 +77,13 @@ _CAUSE = re.compile(
     r"\b(because|due to|owing to|as a result|in response to|resulting from|caused by|led to|"
     r"leading to|prompted|so that|in order to|to (address|tackle|improve|strengthen|ensure)|"
     r"compounded|given that|since the)\b",
+    re.I,
+)
+# "The aim was to ...", "in order to", "designed to": what something is for.
+_AIM = re.compile(
+    r"\b((aim|aims|purpose|goal|objective) (was|is|of)|aim(ed|s|ing)? to|designed to|"
+    r"intended to|in order to|so that|so as to|to (address|tackle|improve|strengthen|ensure|"
+    r"reduce|protect|prevent|support|identify))\b",
     re.I,
 )
 
@@ -178,7 +187,10 @@ _DAY = re.compile(
 
 def _date_score(intent: Intent, text: str) -> float:
     """1 for a date as precise as asked ("on what date": a day), less for a vaguer one;
-    for "what time" or "what hours", a time of day or a day of the week."""
+    for "what time" or "what hours", a time of day or a day of the week. The dates the
+    question itself gives are not an answer ("which period is the March 2021 report
+    drawn from?" is not answered by "Published on: 24 March 2021")."""
+    text = _without_dates_asked(intent, text)
     if intent.shape == "time":
         return 1.0 if _CLOCK.search(text) else 0.3 * _date_score(replace(intent, shape=None), text)
     if _DAY.search(text):
@@ -189,6 +201,14 @@ def _date_score(intent: Intent, text: str) -> float:
     if intent.shape == "year" and _DATE_NUM.search(text):
         return 1.0  # "What year ...?": "in 2018" is as precise as asked
     return 0.6 * vague if _DATE_NUM.search(text) or _CLOCK.search(text) else 0.0
+
+
+def _without_dates_asked(intent: Intent, text: str) -> str:
+    asked = question_sentence(intent.text)
+    given = re.findall(rf"\b((19|20)\d\d|{_MONTHS})\b", asked, re.I)
+    for word, _ in given:
+        text = re.sub(rf"\b{word}\b", " ", text, flags=re.I)
+    return text
 
 
 _WILL = re.compile(r"\b(will|shall|won’t|won't|plans? to|intends? to|aims? to)\b", re.I)
@@ -272,17 +292,23 @@ def _bare(word: str) -> str:
 
 _NAME_WORD = r"[A-Z][a-zà-ÿ’']+(?:-[A-Za-zà-ÿ’']+)*"  # "Tiffin-Brown", "Evelyn-Rose"
 _PERSON = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+\b")
-NOT_NAMES = frozenset(
-    "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
-    "Tuesday Wednesday Thursday Friday Saturday Sunday Her His Majesty Majesty’s "
-    # Titles before a name.
-    "HM Chief Constable Inspector Superintendent Detective Sergeant Commissioner Officer "
-    "Mr Mrs Ms Dr Sir Dame Lord Lady "
-    # Head words of the names of bodies, not people.
-    "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "
-    "Constabulary Department Agency Programme Report Review Inspection Assessment Court "
-    "Authority Trust Partnership Committee Group Crime Children Force County".split()
-) | {m.capitalize() for m in MONTH_NAMES}
+# Titles before a name.
+TITLE_WORDS = frozenset(
+    "Her His Majesty Majesty’s HM Chief Constable Inspector Superintendent Detective Sergeant "
+    "Commissioner Officer Mr Mrs Ms Dr Sir Dame Lord Lady".split()
+)
+NOT_NAMES = (
+    TITLE_WORDS
+    | frozenset(
+        "England Wales Britain Scotland Ireland Northamptonshire Northants Covid COVID Monday "
+        "Tuesday Wednesday Thursday Friday Saturday Sunday "
+        # Head words of the names of bodies, not people.
+        "Command Hub Unit Team Board Council Office Services Service Police Inspectorate "
+        "Constabulary Department Agency Programme Report Review Inspection Assessment Court "
+        "Authority Trust Partnership Committee Group Crime Children Force County".split()
+    )
+    | {m.capitalize() for m in MONTH_NAMES}
+)
 
 
 def expansion(acronym: str, text: str) -> tuple[int, int] | None:
@@ -303,6 +329,22 @@ def expansion(acronym: str, text: str) -> tuple[int, int] | None:
         if inner and _spells(acronym, [w.group(0) for w in inner]):
             return m.start(1), m.end(1)
     return None
+
+
+def initialisms(text: str, longest: int = 8) -> set[str]:
+    """Every string of initials a run of the text's words spells, with or without its
+    function words: "Multi Agency Daily Risk Assessment" gives "MADRA", "Management of
+    Sexual or Violent Offenders" gives "MSVO" and "MOSOVO" does not, but it is written."""
+    tokens = [p for t in re.findall(r"[\w’'&-]+", text) for p in t.split("-") if p]
+    found: set[str] = set()
+    for i in range(len(tokens)):
+        every, content = "", ""
+        for token in tokens[i : i + longest]:
+            every += token[0].upper()
+            if token.lower() not in _FUNCTION:
+                content += token[0].upper()
+            found.update(x for x in (every, content) if len(x) >= 2)
+    return found
 
 
 def _spells(acronym: str, tokens: list[str]) -> bool:

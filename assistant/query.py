@@ -47,7 +47,8 @@ class Intent:
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
     # "frequency" ("how often"), "count_of_times" ("how many times had it ..."), "share"
     # ("what percentage") or "money" ("how much did it cost"); a date question's
-    # "day" ("on what date"), "year" ("in which year") or "time" ("what time", "what hours").
+    # "day" ("on what date"), "year" ("in which year") or "time" ("what time", "what hours");
+    # a reason question's "purpose" ("what was it meant to achieve?").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
     # to come ("When is HMICFRS next going back?"); None when the question does not say.
@@ -194,6 +195,22 @@ def _asked_acronym(q: str, low: str) -> str | None:
 # What a length of time is asked for as: "what minimum term", "what period".
 _DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time|duration)"
 
+# A question typed as keywords, not a sentence: "2013 HMIC return date".
+_KEYWORDS = (
+    r"^(?!(what|who|whom|which|when|where|why|how|is|are|was|were|do|does|did|can|could|has|"
+    r"have|had|should|will|would|tell|give|show|list|name|i|we)\b)[\w'’ -]{1,60}\b"
+)
+
+# A purpose: "What was it meant to achieve?", "What is the aim of MADRA?"
+_PURPOSE_ASKED = (
+    r"\b(meant|intended|designed|supposed|set up|introduced|established) to (achieve|do)\b|"
+    r"\bwhat (is|was|were|are) (the )?(aim|purpose|goal|point|objective)s?\b"
+)
+_PURPOSE = re.compile(_PURPOSE_ASKED)
+
+# "the exact publication date", "the precise start date"
+_DATE_ADJECTIVES = r"((exact|precise|actual|official|publication|release|start|end|opening) ){0,2}"
+
 # Roles that only a person fills.
 _PERSON_ROLES = (
     r"(officers?|officials?|inspectors?|chief constable|constable|spokes(man|woman|person)|"
@@ -206,19 +223,25 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("date", (
         r"^(when|since when|by when)\b",
         r"\b(what|which)( exact)? (date|day|year|month|time|hours)\b",
-        r"^(what|which) (is|was|were) the (exact |precise |publication )?(date|day|year|month)\b",
-        r"^the (exact |precise |publication )?(date|day|year|month)\b",
+        # "What was the exact publication date of ...?"
+        rf"^(what|which) (is|was|were) the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
+        rf"^the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
+        r"\b(what|which) (point|stage|part|time) (in|of) the day\b",
+        r"\b(what|which) (period(?! of time)|months?|weeks?) (of|did|were|was|is|are|does|do)\b",
         r"\bhow (early|long ago)\b",
         r"\bwhen (was|were|did|is|will)\b",
         r"\bwhen$",  # "The revisit happened when?"
+        rf"{_KEYWORDS}(date|day)$",  # "2013 HMIC return date"
     )),
     ("number", (
         r"\bhow (many|much|often|long|soon|old|big|large|fast|far)\b",
         rf"\b(what|which) ({_DURATION_NOUN}|frequency)\b",
-        r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages)\b",
+        r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages|"
+        r"budget|cost|sum|caseload|salary)\b",
         r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
         r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
-        r"^the (average |total )?(number|size|population|count) of\b",
+        r"^(the )?(average |total )?(number|size|population|count) of\b",
+        rf"{_KEYWORDS}(age|number|count|total|percentage)$",  # "Evelyn-Rose age"
         r"^what (did|does|do|will|would) .{1,60}\b(spend|cost|pay)\b",
     )),
     ("person", (
@@ -245,6 +268,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("reason", (
         r"^why\b",
+        _PURPOSE_ASKED,
         r"\b(what|which) (prompted|caused|led to|triggered|was behind|lay behind)\b",
         r"\b(for what|the) reasons?\b",
     )),
@@ -258,7 +282,10 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
-_TIME_OF_DAY = re.compile(r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$")
+_TIME_OF_DAY = re.compile(
+    r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|"
+    r"\b(what|which) (point|stage|part|time) (in|of) the day\b"
+)
 # "the date of", not "which year": a day is wanted.
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
@@ -289,6 +316,8 @@ def _shape(kind: str, low: str) -> str | None:
         return "day"
     if kind == "date" and re.search(r"\b(what|which) year\b", low):
         return "year"
+    if kind == "reason" and _PURPOSE.search(low):
+        return "purpose"
     return None
 
 

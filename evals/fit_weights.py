@@ -32,7 +32,7 @@ from assistant.settings import Settings
 from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
-DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated")
+DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated", "other_subject")
 
 
 def final_turn(pipeline: Pipeline, case: Case) -> tuple[Answer, Intent, list[Candidate]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import answer_type_score, has_person, tense_mismatch
+from assistant.answer_types import answer_type_score, has_person, initialisms, tense_mismatch
 from assistant.query import analyse
 
 pytestmark = pytest.mark.unit
@@ -57,6 +57,16 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("When is the press office open?", "It is open 9:00am – 5:00pm, Monday to Friday.", 1.0),
         ("What time was the story posted?", "The story was posted on 24 July 2019.", 0.3),
         ("When was she killed?", "She was killed in April last year.", 1.0),
+        # A part of the day is a time of day.
+        ("At what point in the day was it published?", "A report, published this morning.", 1.0),
+        # The dates the question gives are not the answer.
+        ("Which period is the March 2021 report based on?", "Published 24 March 2021.", 0.0),
+        (
+            "Which period is the March 2021 report based on?",
+            "Between November and December 2020.",
+            1.0,
+        ),
+        ("When in 2019 was the report published?", "It was published on 24 July 2019.", 1.0),
     ],
 )
 def test_numbers_durations_frequencies_and_dates(question, sentence, expected):
@@ -116,3 +126,15 @@ def test_a_why_question_prefers_a_sentence_that_gives_a_reason():
     question = "Why was MADRA set up?"
     assert score(question, "It was set up in response to a rise in domestic abuse.") == 1.0
     assert score(question, "It was set up in April 2020.") == 0.0
+
+
+def test_a_purpose_is_an_aim_not_the_occasion():
+    question = "What was MADRA meant to achieve?"
+    assert score(question, "The aim was to strengthen child safeguarding.") == 1.0
+    assert score(question, "It was set up in response to a rise in domestic abuse.") == 0.0
+
+
+def test_an_acronym_is_spelled_by_the_initials_of_a_run_of_words():
+    spelled = initialisms("the Multi Agency Daily Risk Assessment and the Management of Offenders")
+    assert {"MADRA", "MO", "MOO"} <= spelled
+    assert "PEEL" not in spelled

@@ -67,6 +67,16 @@ pytestmark = pytest.mark.unit
         ("Which child protection jobs can only the police do?", "finding"),
         ("What organisation carried out the inspection?", "name"),
         ("How many warnings did inspectors give about how far it had to go?", "number"),
+        ("What was the exact publication date of the Heart article?", "date"),
+        ("What budget was given to the new command?", "number"),
+        ("At what point in the day was the report made public?", "date"),
+        ("Which period of inspection work is the report drawn from?", "date"),
+        ("What period of time did the offenders wait?", "number"),
+        ("What was MADRA meant to achieve?", "reason"),
+        # Keywords, not a sentence: the last word says what is wanted.
+        ("2013 HMIC return date", "date"),
+        ("Evelyn-Rose Muggleton age", "number"),
+        ("What was said on that day", "finding"),
     ],
 )
 def test_the_kind_of_answer_a_question_wants(question, kind):
@@ -101,6 +111,9 @@ def test_years_units_roles_and_names_are_read_from_the_question():
         ("How often does HMICFRS inspect each force?", "frequency"),
         ("On what date was the report published?", "day"),
         ("In which year was the review?", "year"),
+        ("At what point in the day was the report made public?", "time"),
+        ("What is the aim of the Early Help Hub?", "purpose"),
+        ("What budget was given to the new command?", "money"),
         ("How many case files were reviewed?", None),
     ],
 )
