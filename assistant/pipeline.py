@@ -18,6 +18,7 @@ from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
 from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.settings import Settings
+from assistant.spelling import NameSpeller
 from assistant.store import IndexReader
 from assistant.types import Answer, BuildReport, Filters, Passage
 
@@ -35,6 +36,7 @@ class Pipeline:
         self._reader: IndexReader | None = None
         self._answerer: Answerer | None = None
         self._extractive: ExtractiveAnswerer | None = None
+        self._speller: NameSpeller | None = None
 
     @cached_property
     def embed_model(self) -> BaseEmbedding:
@@ -55,7 +57,16 @@ class Pipeline:
         if self._reader is None or self._reader.is_stale():
             self._reader = IndexReader(self.settings)
             self._answerer = self._extractive = None
+            self._speller = None
         return self._reader
+
+    @property
+    def speller(self) -> NameSpeller:
+        """The names the indexed documents write, to put a question's names right."""
+        reader = self.reader
+        if self._speller is None:
+            self._speller = NameSpeller(d.text for d in reader.documents.values())
+        return self._speller
 
     @property
     def extractive(self) -> ExtractiveAnswerer:
@@ -109,7 +120,7 @@ class Pipeline:
         """`ask`, also returning the passages retrieved (for evals and debugging)."""
         started = time.perf_counter()
         question = validate(question, self.settings.max_question_chars)
-        searched = rewrite(question, history)
+        searched = rewrite(self.speller.respell(question), history)
         intent = analyse(searched)
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)

@@ -216,6 +216,18 @@ def test_a_purpose_is_answered_with_the_aim_not_the_occasion(real_pipeline):
 
 
 @pytest.mark.integration
+def test_a_name_written_differently_is_still_the_documents_name(real_pipeline):
+    # Without the hyphen, or with a letter missing, the name would be one the documents
+    # do not know, and the question refused.
+    answer = real_pipeline.ask("How old was Dylan Tiffin Brown?")
+    assert_grounded(answer)
+    assert "2 year-old" in answer.answer
+    answer = real_pipeline.ask("What did Nick Adderly say about the 2019 report?")
+    assert_grounded(answer)
+    assert "Adderley" in answer.searched_for and "Adderley" in answer.answer
+
+
+@pytest.mark.integration
 def test_a_question_asked_indirectly_is_answered_like_the_direct_one(real_pipeline):
     answer = real_pipeline.ask("I need the date the 2019 Heart article came out.")
     assert_grounded(answer)

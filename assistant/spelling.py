@@ -1,0 +1,78 @@
+"""Put right a name a question writes differently from the documents: "Tiffin Brown" for
+"Tiffin-Brown", "Early-Help Hub" for "Early Help Hub", "Adderly" for "Adderley". A name
+the documents never write otherwise reads as a name they do not know, and the question
+is refused. Only capitalised words are touched, and only towards one name the documents
+use; the corrected question is what the answer says it searched for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A capitalised word, possibly hyphenated ("Tiffin-Brown", "Hi-Tech").
+_CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ’']*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ]+)*\b")
+_HYPHENATED = re.compile(r"\b([A-Z][a-zà-ÿ]+)-([A-Z][a-zà-ÿ]+)\b")
+_WORD = re.compile(r"[A-Za-zà-ÿ]+")
+
+
+class NameSpeller:
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.words: set[str] = set()  # every word of the documents, lower case
+        self.names: set[str] = set()  # capitalised words, as written ("Adderley")
+        self.hyphenated: dict[tuple[str, str], str] = {}  # ("tiffin", "brown"): "Tiffin-Brown"
+        for text in texts:
+            self.words.update(w.lower() for w in _WORD.findall(text))
+            self.names.update(
+                m.group(0) for m in _CAPITALISED.finditer(text) if "-" not in m.group(0)
+            )
+            for m in _HYPHENATED.finditer(text):
+                self.hyphenated[(m.group(1).lower(), m.group(2).lower())] = m.group(0)
+        self._by_initial: dict[str, list[str]] = {}
+        for name in self.names:
+            if len(name) >= 5:
+                self._by_initial.setdefault(name[0], []).append(name)
+
+    def respell(self, question: str) -> str:
+        """The question with its names written as the documents write them."""
+        # "Tiffin Brown" as "Tiffin-Brown", a name the documents only write hyphenated.
+        for (first, second), name in self.hyphenated.items():
+            question = re.sub(rf"\b{first} {second}\b", name, question, flags=re.I)
+        question = _HYPHENATED.sub(self._split, question)
+        return _CAPITALISED.sub(self._corrected, question)
+
+    def _split(self, m: re.Match[str]) -> str:
+        """ "Early-Help" as "Early Help", when the documents never hyphenate it."""
+        pair = (m.group(1).lower(), m.group(2).lower())
+        if pair in self.hyphenated or f"{pair[0]}-{pair[1]}" in self.words:
+            return m.group(0)
+        return f"{m.group(1)} {m.group(2)}" if all(p in self.words for p in pair) else m.group(0)
+
+    def _corrected(self, m: re.Match[str]) -> str:
+        """A word the documents never use, one slip from exactly one of their names."""
+        word = m.group(0)
+        if "-" in word or len(word) < 5 or word.lower() in self.words:
+            return word
+        allowed = 1 if len(word) < 8 else 2
+        near = {
+            name
+            for name in self._by_initial.get(word[0], ())
+            if abs(len(name) - len(word)) <= allowed and _distance(word, name) <= allowed
+        }
+        return near.pop() if len(near) == 1 else word
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance, counting a swap of two neighbouring letters as one edit."""
+    a, b = a.lower(), b.lower()
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]

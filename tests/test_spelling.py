@@ -1,0 +1,39 @@
+"""A name written differently from the documents is put right, and nothing else is."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.spelling import NameSpeller
+
+pytestmark = pytest.mark.unit
+
+SPELLER = NameSpeller(
+    [
+        "2 year-old Dylan Tiffin-Brown was killed. Chief Constable Nick Adderley said so.",
+        "The Hi-Tech Crime Unit and the Early Help Hub. Ryan Coleman and Paul Colman.",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        # A name the documents only write hyphenated.
+        ("How old was Dylan Tiffin Brown?", "How old was Dylan Tiffin-Brown?"),
+        ("What is the Hi Tech Crime Unit?", "What is the Hi-Tech Crime Unit?"),
+        # A hyphen the documents never write.
+        ("What is the Early-Help Hub?", "What is the Early Help Hub?"),
+        # One slip from one name: a letter missing, extra or swapped.
+        ("What did Nick Adderly say?", "What did Nick Adderley say?"),
+        ("What did Nick Aderley say?", "What did Nick Adderley say?"),
+        ("What did Nick Adderlye say?", "What did Nick Adderley say?"),
+        # Left alone: names the documents lack, words they use, and a slip from two names.
+        ("What did Leicestershire Police say?", "What did Leicestershire Police say?"),
+        ("What did Nick Adderley say?", "What did Nick Adderley say?"),
+        ("What did Ryan Colean say?", "What did Ryan Colean say?"),
+        ("what did nick adderly say?", "what did nick adderly say?"),
+    ],
+)
+def test_a_name_is_written_as_the_documents_write_it(question, expected):
+    assert SPELLER.respell(question) == expected
