@@ -16,6 +16,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.answer_types import (
+    ACRONYM_NAME,
     NOT_NAMES,
     TITLE_WORDS,
     expansion,
@@ -48,8 +49,6 @@ from assistant.types import (
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
-# An acronym of three letters or more ("PEEL", "CCTV"), not a plural ("PCs").
-_ACRONYM = re.compile(r"[A-Z][A-Z&]{2,9}")
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -255,7 +254,7 @@ class ExtractiveAnswerer:
         unknown += sum(
             not self._acronym_known(w)
             for w in intent.proper
-            if _ACRONYM.fullmatch(w) and w not in NOT_NAMES
+            if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES
         )
         # So does a year no document mentions: a corpus of 2013 to 2021 cannot say what
         # happened in 2022.
@@ -460,9 +459,9 @@ def _about_another(intent: Intent, text: str) -> bool:
         years = set(years_in(text))
         if years and not years & set(intent.years):
             return True
-    asked = [w for w in intent.proper if _ACRONYM.fullmatch(w) and w not in NOT_NAMES]
+    asked = [w for w in intent.proper if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]
     if asked:
-        named = [w for w in words(text) if _ACRONYM.fullmatch(w) and w not in NOT_NAMES]
+        named = [w for w in words(text) if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]
         same = any(a == n or _extends(a, n) for a in asked for n in named)
         if named and not same:
             return True

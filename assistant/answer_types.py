@@ -247,11 +247,12 @@ def has_name(text: str) -> bool:
     """A proper name of several words (a body, a team, a person), not opening the sentence,
     or an acronym anywhere ("POLIT officers have ...")."""
     return any(m.start() > 0 for m in _NAME.finditer(text)) or any(
-        m.group(0) not in _NOT_ACRONYM_NAMES for m in _ACRONYM_NAME.finditer(text)
+        m.group(0) not in _NOT_ACRONYM_NAMES for m in ACRONYM_NAME.finditer(text)
     )
 
 
-_ACRONYM_NAME = re.compile(r"\b[A-Z][A-Z&]{2,9}\b")
+# An acronym of three letters or more ("POLIT", "PEEL"), not a plural ("PCs").
+ACRONYM_NAME = re.compile(r"\b[A-Z][A-Z&]{2,9}\b")
 _NOT_ACRONYM_NAMES = frozenset({"PDF", "HTML", "URL", "COVID"})  # formats, not bodies
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from assistant.answer_types import person_names
 from assistant.dates import years_in
-from assistant.query import STOPWORDS, content_stems, words
+from assistant.query import QUESTION_WORDS, STOPWORDS, content_stems, words
 from assistant.types import Answer
 
 
@@ -25,11 +25,7 @@ class Turn:
 _ELLIPSIS = re.compile(
     r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*(and|also|same for|what of|and what of)\s+", re.I
 )
-_QUESTION_WORD = re.compile(
-    r"\s*(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"has|have|had|should|will|would)\b",
-    re.I,
-)
+_QUESTION_WORD = re.compile(rf"\s*{QUESTION_WORDS}\b", re.I)
 _LEADING_AND = re.compile(r"^\s*(and|also|so|then|ok|okay)[, ]+", re.I)
 _ENTITY_QUESTION = re.compile(
     r"^\s*(which|who|whom|what (is|are|was|were|does|do)( the| an?)?)\b", re.I

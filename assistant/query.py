@@ -195,11 +195,14 @@ def _asked_acronym(q: str, low: str) -> str | None:
 # What a length of time is asked for as: "what minimum term", "what period".
 _DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time|duration)"
 
-# A question typed as keywords, not a sentence: "2013 HMIC return date".
-_KEYWORDS = (
-    r"^(?!(what|who|whom|which|when|where|why|how|is|are|was|were|do|does|did|can|could|has|"
-    r"have|had|should|will|would|tell|give|show|list|name|i|we)\b)[\w'’ -]{1,60}\b"
+# The words a question opens with.
+QUESTION_WORDS = (
+    r"(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"has|have|had|should|will|would)"
 )
+
+# A question typed as keywords, not a sentence: "2013 HMIC return date".
+_KEYWORDS = rf"^(?!({QUESTION_WORDS}|tell|give|show|list|name|i|we)\b)[\w'’ -]{{1,60}}\b"
 
 # A purpose: "What was it meant to achieve?", "What is the aim of MADRA?"
 _PURPOSE_ASKED = (
@@ -207,6 +210,9 @@ _PURPOSE_ASKED = (
     r"\bwhat (is|was|were|are) (the )?(aim|purpose|goal|point|objective)s?\b"
 )
 _PURPOSE = re.compile(_PURPOSE_ASKED)
+
+# "At what point in the day ...?": a time of day.
+_PART_OF_DAY = r"\b(what|which) (point|stage|part|time) (in|of) the day\b"
 
 # "the exact publication date", "the precise start date"
 _DATE_ADJECTIVES = r"((exact|precise|actual|official|publication|release|start|end|opening) ){0,2}"
@@ -226,7 +232,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         # "What was the exact publication date of ...?"
         rf"^(what|which) (is|was|were) the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
         rf"^the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
-        r"\b(what|which) (point|stage|part|time) (in|of) the day\b",
+        _PART_OF_DAY,
         r"\b(what|which) (period(?! of time)|months?|weeks?) (of|did|were|was|is|are|does|do)\b",
         r"\bhow (early|long ago)\b",
         r"\bwhen (was|were|did|is|will)\b",
@@ -283,8 +289,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
 _TIME_OF_DAY = re.compile(
-    r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|"
-    r"\b(what|which) (point|stage|part|time) (in|of) the day\b"
+    r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|" + _PART_OF_DAY
 )
 # "the date of", not "which year": a day is wanted.
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
