@@ -33,7 +33,14 @@ from assistant.evidence import (
     continuation_end,
     score_all,
 )
-from assistant.query import Intent, content_stems, question_sentence, without_possessive, words
+from assistant.query import (
+    Intent,
+    content_stems,
+    question_sentence,
+    stem,
+    without_possessive,
+    words,
+)
 from assistant.store import IndexReader
 from assistant.types import (
     Answer,
@@ -49,6 +56,9 @@ from assistant.types import (
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
+_DATE_STEMS = frozenset(stem(m) for m in _DATE_WORDS)
+# What a heading or a dateline can answer: a document's date, title or name.
+_LABEL_KINDS = ("date", "title", "name")
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -162,6 +172,8 @@ class ExtractiveAnswerer:
         extra = self._glossary(intent, filters or Filters())
         extra += self._naming(names, passages, filters or Filters())
         cands = candidates(list(passages) + extra, self.reader.documents)
+        if intent.kind not in _LABEL_KINDS:
+            cands = [c for c in cands if not c.is_label or self._labels_topic(intent, c)]
         if intent.years:
             # A question that names a year prefers sources about that year.
             about = [c for c in cands if set(intent.years) & doc_years(c.doc)]
@@ -289,6 +301,20 @@ class ExtractiveAnswerer:
                 *(initialisms(d.text) for d in self.reader.documents.values())
             )
         return acronym.replace("&", "") in self._initials
+
+    def _labels_topic(self, intent: Intent, label: Candidate) -> bool:
+        """Does a heading or dateline name what the question asks about ("the PDF", "the
+        publication type"), by a word that is not a date, not in most passages and not in
+        the document's title? One that only repeats the date or title by which the question
+        names the report ("the 24 March 2021 assessment") states no finding about it."""
+        title = set(content_stems(label.doc.meta.title))
+        shared = set(intent.terms) & set(content_stems(label.text)) - title
+        return any(
+            not re.fullmatch(r"\d+", t)
+            and t not in _DATE_STEMS
+            and self.stats.df.get(t, 0) < self.stats.n / 2
+            for t in shared
+        )
 
     def _names(self, intent: Intent) -> list[list[str]]:
         """The people and bodies the question names that the documents know, one list of
@@ -450,14 +476,24 @@ class _Mentions:
         )
 
 
+# "In which month of 2018 ...?", "when in 2019 ...?": a date inside that year is wanted (in
+# "When did the 2019 report say ...?" the year names the report, not the date).
+_DATE_WITHIN = re.compile(
+    r"\b(?:(?:month|week|day|date|season|part|time|point)s? (?:of|in)|when in) ((?:19|20)\d\d)\b"
+)
+
+
 def _about_another(intent: Intent, text: str) -> bool:
-    """Does the sentence count something in years the question does not ask about, or name
-    a team (an acronym) other than the ones the question names? (A person or a finding is
+    """Does the sentence count something in years the question does not ask about, date
+    something in another year than the one a date is asked within, or name a team (an
+    acronym) other than the ones the question names? (A person or a finding is
     often told with an earlier year for context: "Our 2018 inspection should have been an
     urgent wake-up call", said in 2019.)"""
-    if intent.years and intent.kind == "number":
+    within = _DATE_WITHIN.findall(question_sentence(intent.text).lower())
+    asked_years = set(intent.years) if intent.kind == "number" else {int(y) for y in within}
+    if asked_years and intent.kind in ("number", "date"):
         years = set(years_in(text))
-        if years and not years & set(intent.years):
+        if years and not years & asked_years:
             return True
     asked = [w for w in intent.proper if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]
     if asked:

@@ -164,13 +164,17 @@ def _number_score(intent: Intent, text: str) -> float:
         if _MONTH_AFTER.match(text, m.end()) or text[m.end() : m.end() + 1] == ":":
             continue  # "24 March", "17:13"
         percent = "%" in raw or "cent" in raw.lower()
+        counts_time = not percent and _TIME_UNIT.match(text[m.end() :].lstrip(" -"))
         if intent.shape == "duration":
-            if not percent and _TIME_UNIT.match(text[m.end() :].lstrip(" -")):
+            if counts_time:
                 return 1.0
             best = max(best, 0.3)
             continue
         if not intent.unit:
             return 1.0
+        if counts_time and not _TIME_UNIT.match(intent.unit[-1]):
+            best = max(best, 0.2)  # "the past two years" counts time, not officers
+            continue
         best = max(best, 0.3 if percent else 0.5)  # a share is not a count
         after = [stem(w) for w in words(text[m.end() : m.end() + 60])][:5]
         if not percent and intent.unit[-1] in after:  # the thing counted: "case files"

@@ -73,6 +73,12 @@ class Candidate:
         return self.doc.text[self.start : self.end]
 
     @property
+    def is_label(self) -> bool:
+        """A heading, dateline or metadata line ("Published on: 24 March 2021"), with no
+        sentence in it: it names and dates a document but states no finding."""
+        return not self.text.rstrip().endswith(_SENTENCE_ENDS)
+
+    @property
     def speaker(self) -> str | None:
         """Who the sentence quotes, when it does not name them itself."""
         who = self.quoting.speaker if self.quoting else None
@@ -128,6 +134,9 @@ def candidates(passages: Sequence[Passage], documents: dict[str, Document]) -> l
     return list(found.values())
 
 
+_SENTENCE_ENDS = (".", "?", "!", "”", '"')
+
+
 def _complete(text: str, spans: Sequence[tuple[int, int]], i: int) -> int:
     """Where a unit starting at sentence `i` ends: a sentence ending in a colon runs on
     through the bulleted list, or the one sentence, it introduces; so does a heading (a
@@ -137,8 +146,7 @@ def _complete(text: str, spans: Sequence[tuple[int, int]], i: int) -> int:
         return e
     sentence = text[s:e].rstrip()
     heading = (
-        not sentence.endswith((".", "?", "!", ";", ",", "”", '"', ":"))
-        and len(sentence.split()) <= 12
+        not sentence.endswith((*_SENTENCE_ENDS, ";", ",", ":")) and len(sentence.split()) <= 12
     )
     if heading:
         return spans[i + 1][1]

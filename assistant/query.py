@@ -6,6 +6,7 @@ names and which of its words carry its meaning. Plain rules, no model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -87,7 +88,16 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("'’-") for w in _TOKEN.findall(text)]
+    """The words of a text, with accents folded ("Zoë" is "Zoe", as some documents write it)."""
+    return [w.strip("'’-") for w in _TOKEN.findall(fold_accents(text))]
+
+
+def fold_accents(text: str) -> str:
+    """Letters without their accents: "Zoë" is "Zoe"."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # Ways of saying "only" that share no word with it.
@@ -193,7 +203,12 @@ def _asked_acronym(q: str, low: str) -> str | None:
 
 
 # What a length of time is asked for as: "what minimum term", "what period".
-_DURATION_NOUN = r"(minimum |maximum |prison |jail )?(term|period|length of time|duration)"
+_DURATION_NOUN = (
+    r"(minimum |maximum |prison |jail )?(term|period|length of time|duration|"
+    r"time ?(frame|scale|span|period))"
+)
+# "What time ...?" asks for a time of day; "what time frame" for a duration.
+_CLOCK_TIME = r"time(?![ -]?(frame|scale|span|period))"
 
 # The words a question opens with.
 QUESTION_WORDS = (
@@ -225,10 +240,11 @@ _PERSON_ROLES = (
 )
 
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("title", (r"\b(headline|headlined|title|titled)\b",)),
+    # A document's title, not a person's ("her job title" is a finding).
+    ("title", (r"\b(headline|headlined|titled)\b|(?<!job )(?<!official )\btitle\b",)),
     ("date", (
         r"^(when|since when|by when)\b",
-        r"\b(what|which)( exact)? (date|day|year|month|time|hours)\b",
+        rf"\b(what|which)( exact)? (date|day|year|month|{_CLOCK_TIME}|hours)\b",
         # "What was the exact publication date of ...?"
         rf"^(what|which) (is|was|were) the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
         rf"^the {_DATE_ADJECTIVES}(date|day|year|month)\b(?!['’])",
@@ -253,7 +269,8 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("person", (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
-        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b",
+        # Singular: "which officers' records ..." asks which kind of officers, not a name.
+        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?<!s)(?!['’])",
         r"\bwhat is (his|her|their) name\b",
         rf"\bname of (the |an? )?([\w'’-]+ ){{0,3}}?{_PERSON_ROLES}\b",
     )),
@@ -289,7 +306,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
 _TIME_OF_DAY = re.compile(
-    r"\b(what|which) (time|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|" + _PART_OF_DAY
+    rf"\b(what|which) ({_CLOCK_TIME}|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|" + _PART_OF_DAY
 )
 # "the date of", not "which year": a day is wanted.
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")

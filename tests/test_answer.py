@@ -349,3 +349,45 @@ def test_the_citation_check_drops_a_statement_whose_quote_is_not_in_its_document
 def test_acronym_expansions_are_found_only_where_the_words_spell_it(acronym, text, expected):
     span = expansion(acronym, text)
     assert (text[span[0] : span[1]] if span else None) == expected
+
+
+@pytest.mark.integration
+def test_a_heading_or_dateline_does_not_answer_what_a_report_found(real_pipeline):
+    # The question names the report by its date and title; the dateline under the title
+    # ("... assessment of progress Published on: 24 March 2021") says nothing about it.
+    answer = real_pipeline.ask(
+        "What did the 24 March 2021 assessment say about the force's leadership?"
+    )
+    assert "Published on" not in answer.answer
+    # A metadata line still answers what it itself gives: the PDF's size.
+    answer = real_pipeline.ask("How big is the PDF of the assessment of progress?")
+    assert_grounded(answer)
+    assert "317kB" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_a_date_within_a_year_is_not_taken_from_another_year(real_pipeline):
+    # The documents date the third inspection (2020), never the month of the first (2018).
+    assert real_pipeline.ask(
+        "Which month in 2018 was the first child protection inspection?"
+    ).abstained
+    answer = real_pipeline.ask("When in 2020 did HMICFRS carry out the third inspection?")
+    assert_grounded(answer)
+    assert "November and December 2020" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_a_count_of_people_is_not_answered_by_a_span_of_time(real_pipeline):
+    # "training ... over the past two years" does not say how many were trained.
+    assert real_pipeline.ask(
+        "How many staff have completed child vulnerability training?"
+    ).abstained
+
+
+@pytest.mark.integration
+def test_which_officers_asks_for_a_kind_of_officer_not_a_name(real_pipeline):
+    answer = real_pipeline.ask(
+        "Which officers' records showed they considered what children wanted?"
+    )
+    assert_grounded(answer)
+    assert "response and specialist investigators" in answer.answer

@@ -25,6 +25,9 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("How many new posts were created?", "Published on: 24 March 2021 Publication types", 0.0),
         ("How many recommendations were made?", "We inspected the force in 2018.", 0.0),
         ("How many recommendations were made?", "Officers reviewed 21 case files.", 0.5),
+        # A span of time is not a count of people, unless time is what is counted.
+        ("How many officers were trained?", "Training ran over the past two years.", 0.2),
+        ("How many months did the review take?", "It took 12 months.", 1.0),
         ("How large is the PDF?", "Get the report (PDF document, 317kB)", 1.0),
         # A duration is a number of units of time; an age is not.
         ("How soon will they return?", "They will return no more than 12 months after.", 1.0),

@@ -21,6 +21,10 @@ pytestmark = pytest.mark.unit
         ("Who is the HM Inspector of Constabulary?", "person"),
         ("Which chief constable responded in 2019?", "person"),
         ("Which team manages sex offenders?", "name"),
+        # Plural roles ask which kind of officer; a person's job title is not a headline.
+        ("Which officers' records showed children's views?", "finding"),
+        ("What was Zoe Billingham's official job title?", "finding"),
+        ("What was the headline of the 2019 article?", "title"),
         ("What does MADRA stand for?", "acronym"),
         ("What is the NSCB?", "acronym"),
         ("What is NCPI short for?", "acronym"),
@@ -98,6 +102,8 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     context = analyse("I work in social care and I'm new. Did Leicestershire Police do well?")
     assert context.proper == ("Leicestershire", "Police")
     assert context.years == () and "social" in context.terms
+    # Accents are folded: the documents write both "Zoë" and "Zoe".
+    assert analyse("What did Zoë Billingham say?").proper == ("Zoe", "Billingham")
     # A possessive is not part of the name: "Heart's story" names Heart.
     assert analyse("Heart's story on the 2019 report: when was it updated?").proper == ("Heart",)
 
@@ -108,6 +114,8 @@ def test_years_units_roles_and_names_are_read_from_the_question():
         ("How long did it take to find missing children?", "duration"),
         ("How soon will the inspectors come back?", "duration"),
         ("What minimum term was he given?", "duration"),
+        ("POLIT demand rose 70% - over what time frame?", "duration"),
+        ("What time was the report published?", "time"),
         ("How often does HMICFRS inspect each force?", "frequency"),
         ("On what date was the report published?", "day"),
         ("In which year was the review?", "year"),
