@@ -30,6 +30,7 @@ from assistant.evidence import (
     CorpusStats,
     ScoringConfig,
     candidates,
+    context_start,
     continuation_end,
     score_all,
 )
@@ -403,6 +404,13 @@ class ExtractiveAnswerer:
                 end = continuation_end(cand.doc.text, cand.end)
                 if not any(_overlaps(cand, c, end) for group in chosen for c in group):
                     cand.end = end  # unless what follows is already said
+                start = context_start(cand.doc.text, cand.start)
+                if not any(
+                    c.doc.doc_id == cand.doc.doc_id and c.start < cand.start and c.end > start
+                    for group in chosen
+                    for c in group
+                ):
+                    cand.start = start  # so does what it points back at
                 chosen.append([cand])
         labelled = len({g[0].doc.meta.year for g in chosen}) > 1
         if labelled:  # findings from different years: show them in time order, each dated
@@ -496,7 +504,7 @@ def _about_another(intent: Intent, text: str) -> bool:
         if years and not years & asked_years:
             return True
     asked = [w for w in intent.proper if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]
-    if asked:
+    if asked and intent.kind != "name":  # for "which programme?", another name is the answer
         named = [w for w in words(text) if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]
         same = any(a == n or _extends(a, n) for a in asked for n in named)
         if named and not same:

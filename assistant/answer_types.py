@@ -64,7 +64,7 @@ def answer_type_score(
             return 1.0
         return 0.5
     if intent.kind == "name":
-        return 1.0 if has_name(text) else 0.0
+        return 1.0 if has_name(text, exclude=intent.proper) else 0.0
     if intent.kind == "place":
         return 1.0 if has_place(text) else 0.0
     if intent.kind == "reason":
@@ -116,6 +116,11 @@ def has_place(text: str) -> bool:
     return False
 
 
+_AGE = re.compile(
+    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")[- ](years?|months?)[- ]old\b|"
+    r"\baged (about |around )?\d+|\bage of \d+",
+    re.I,
+)
 # "12 months", not "2 year-old".
 _TIME_UNIT = re.compile(r"(years?|months?|weeks?|days?|hours?|minutes?)\b(?![-\s]old)", re.I)
 _FREQUENCY = re.compile(
@@ -148,6 +153,12 @@ def _number_score(intent: Intent, text: str) -> float:
         return 1.0 if _FREQUENCY.search(text) else 0.0
     if intent.shape == "count_of_times" and _ORDINAL_EVENT.search(text):
         return 1.0  # "How many times had it inspected?": "a third inspection"
+    if intent.shape == "age":  # "2 year-old", "aged 15", not "two deaths"
+        if _AGE.search(text):
+            return 1.0
+        return (
+            0.3 if any(not _YEAR.match(m.group(0).strip()) for m in _NUMBER.finditer(text)) else 0.0
+        )
     if intent.shape == "money":  # an amount, not "25%" or "31 cases"
         return 1.0 if _MONEY.search(text) else 0.0
     if intent.shape == "share":  # "25%", "half", "one in five"; any other number less
@@ -247,12 +258,17 @@ def _beside_role(text: str, role: Sequence[str], people: Iterable[str]) -> bool:
     return False
 
 
-def has_name(text: str) -> bool:
+def has_name(text: str, exclude: Iterable[str] = ()) -> bool:
     """A proper name of several words (a body, a team, a person), not opening the sentence,
-    or an acronym anywhere ("POLIT officers have ...")."""
-    return any(m.start() > 0 for m in _NAME.finditer(text)) or any(
-        m.group(0) not in _NOT_ACRONYM_NAMES for m in ACRONYM_NAME.finditer(text)
-    )
+    or an acronym anywhere ("POLIT officers have ..."), other than the names in `exclude`
+    (those the question itself gives: "Which force was CC Simon Bailey chief constable
+    of?" is not answered by "the national lead CC Simon Bailey")."""
+    given = {_bare(w) for w in exclude}
+    names = [m.group(0) for m in _NAME.finditer(text) if m.start() > 0]
+    names += [
+        m.group(0) for m in ACRONYM_NAME.finditer(text) if m.group(0) not in _NOT_ACRONYM_NAMES
+    ]
+    return any({_bare(w) for w in name.split()} - _FUNCTION - given for name in names)
 
 
 # An acronym of three letters or more ("POLIT", "PEEL"), not a plural ("PCs").

@@ -62,9 +62,18 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         return f"{question.rstrip()} ({said})"
     referents = _referents(history[-1])
     resolved = _resolve(question, referents)
-    if resolved == question:  # nothing to substitute: carry the earlier question along
+    if resolved == question or _CAUSED.search(question):
+        # Nothing to substitute, or "what prompted it?": "it" is the event the earlier
+        # question asked about, not a name in it. Carry the earlier question along.
         resolved = f"{question.rstrip()} ({previous.rstrip(' ?')})"
     return _carry_years(resolved, previous)
+
+
+_CAUSED = re.compile(
+    r"\b(prompted|caused|triggered|led to|lay behind|was behind|sparked|drove|motivated)\s+"
+    r"(it|that|this|them)\b",
+    re.I,
+)
 
 
 def _needs_context(question: str) -> bool:

@@ -183,6 +183,36 @@ def continuation_end(text: str, end: int) -> int:
     return following[1] if _CONTINUES.match(text, following[0]) else end
 
 
+# A sentence that opens like this points back at the one before ("Due to these concerns,
+# HMICFRS carried out a third inspection"): quoted alone, the reader cannot tell which.
+_POINTS_BACK = re.compile(
+    r"(Due to|Because of|As a result of|In response to|Following|Given|Despite|In light of|"
+    r"After) (these|this|those|such|that)\b|"
+    r"(These|Those|Such|This) (concerns?|findings?|issues?|problems?|failings?|inspections?|"
+    r"changes?|improvements?|recommendations?|areas?|risks?|delays?)\b"
+)
+
+
+def context_start(text: str, start: int) -> int:
+    """Where a quote starting at `start` should start: at the sentence before, if this one
+    points back at it ("Due to these concerns, ..."), and that one is a sentence, not a
+    heading."""
+    marker = _ITEM_MARKER.match(text, start)
+    if not _POINTS_BACK.match(text, marker.end() if marker else start):
+        return start
+    spans = _doc_sentences(text)
+    # (Not a list item's number, "4.", which the sentence splitter leaves on its own.)
+    before = next(
+        ((s, e) for s, e in reversed(spans) if e <= start and len(words(text[s:e])) >= 3), None
+    )
+    if before is None or not text[before[0] : before[1]].rstrip().endswith(_SENTENCE_ENDS):
+        return start
+    return before[0]
+
+
+_ITEM_MARKER = re.compile(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s+")
+
+
 def _is_bullet(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return bool(re.match(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s", text[line_start : start + 1]))

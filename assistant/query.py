@@ -239,6 +239,13 @@ _PERSON_ROLES = (
     r"superintendent|sergeant|manager|victim|killer|father|mother|chair(man|woman|person)?)"
 )
 
+# A word describing the noun after "which" ("which police force"), not a verb or article
+# ("what did the force ...").
+_MODIFIER = (
+    r"(?!(did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|"
+    r"this|that|these|those|its|their|his|her|kind|sort|type)\b)[\w-]+ "
+)
+
 _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # A document's title, not a person's ("her job title" is a finding).
     ("title", (r"\b(headline|headlined|titled)\b|(?<!job )(?<!official )\btitle\b",)),
@@ -284,8 +291,10 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("name", (
         r"\bwhat is the name\b|\bname of\b|\bcalled\b",
-        r"\b(what|which) (team|unit|command|organi[sz]ation|body|agency|board|charity|council|"
-        r"department|force|scheme|initiative|programme|hub)\b",
+        # "Which team", "which police force", "which other body", "what local agency"
+        rf"\b(what|which) (?:{_MODIFIER}){{0,2}}(team|unit|command|organi[sz]ation|body|agency|"
+        r"board|charity|council|department|force|scheme|initiative|programme|hub|inspectorate|"
+        r"regulator)s?\b",
         r"\bwhat (is|was) the (new )?(team|unit|command|organi[sz]ation|body|agency|board|"
         r"scheme|initiative|programme|hub)\b",
     )),
@@ -304,6 +313,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 _DURATION = re.compile(rf"\bhow (long|soon)\b|\b{_DURATION_NOUN}\b")
+_AGE = re.compile(r"\bhow old\b|\bwhat ages?\b|\bages?( of)?$|\bthe ages? of\b")
 _FREQUENCY = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times a\b")
 _TIME_OF_DAY = re.compile(
     rf"\b(what|which) ({_CLOCK_TIME}|hours)\b|\bwhen (is|are|was|were)\b.*\bopen$|" + _PART_OF_DAY
@@ -330,6 +340,8 @@ def _shape(kind: str, low: str) -> str | None:
         return "share"
     if kind == "number" and _MONEY.search(low) and not re.search(r"\bhow much time\b", low):
         return "money"
+    if kind == "number" and _AGE.search(low):
+        return "age"
     if kind == "number" and _DURATION.search(low):
         return "duration"
     if kind == "date" and _TIME_OF_DAY.search(low):

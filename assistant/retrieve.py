@@ -5,6 +5,7 @@ nudged towards sources about the years a question names. A llama-index retriever
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,8 @@ from assistant.store import IndexReader
 from assistant.types import Filters, Passage
 
 RRF_K = 60
+# Words in quotation marks, two or more of them, or one long one.
+_QUOTED = re.compile(r"(?<!\w)[\"“‘]([^\"“”‘’]*?\s[^\"“”‘’]*?|[^\"“”‘’\s]{6,})[\"”’](?!\w)")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class RetrievalConfig:
     dense_weight: float = 0.5  # weighted fusion: share of the dense score
     year_doc_boost: float = 0.5  # a source published in a year the question names
     year_text_boost: float = 0.25  # a passage that mentions such a year
+    quote_boost: float = 1.0  # a passage holding the words the question quotes
 
 
 class HybridRetriever(BaseRetriever):
@@ -69,6 +73,8 @@ class HybridRetriever(BaseRetriever):
         dense = self.reader.dense(vector, cfg.fetch_k, allowed)
         lexical = self.reader.lexical.search(query, cfg.fetch_k, allowed)
         fused = self._fuse(dense, lexical)
+        for cid in self._quoting(query, allowed):
+            fused[cid] = (1.0 + cfg.quote_boost) * fused.get(cid, min(fused.values(), default=1.0))
         for cid in fused:
             fused[cid] *= self._year_factor(cid, years)
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)[: cfg.top_k]
@@ -107,6 +113,19 @@ class HybridRetriever(BaseRetriever):
                 norm = (s - low) / (high - low) if high > low else 1.0
                 fused[cid] = fused.get(cid, 0.0) + weight * norm
         return fused
+
+    def _quoting(self, query: str, allowed: set[str] | None) -> list[str]:
+        """The passages holding, word for word, what the question puts in quotation marks
+        (said the police "missed opportunities"): someone who quotes wants the source."""
+        phrases = [" ".join(p.lower().split()) for p in _QUOTED.findall(query)]
+        if not phrases:
+            return []
+        return [
+            cid
+            for cid, chunk in self.reader.chunks.items()
+            if (allowed is None or cid in allowed)
+            and any(p in " ".join(chunk.text.lower().split()) for p in phrases)
+        ]
 
     def _year_factor(self, chunk_id: str, years: Sequence[int]) -> float:
         if not years:

@@ -391,3 +391,20 @@ def test_which_officers_asks_for_a_kind_of_officer_not_a_name(real_pipeline):
     )
     assert_grounded(answer)
     assert "response and specialist investigators" in answer.answer
+
+
+@pytest.mark.integration
+def test_words_a_question_quotes_find_the_passage_that_has_them(real_pipeline):
+    answer = real_pipeline.ask(
+        'Before the 2019 report, which local body had said the force "missed opportunities"?'
+    )
+    assert_grounded(answer)
+    assert "Safeguarding Children Board" in answer.answer
+
+
+@pytest.mark.integration
+def test_an_answer_that_points_back_shows_what_it_points_at(real_pipeline):
+    answer = real_pipeline.ask("Why did HMICFRS carry out a third inspection in 2020?")
+    assert_grounded(answer)
+    # "Due to these concerns, ..." comes with the concerns it refers to.
+    assert "progress since our initial inspection was slow" in answer.statements[0].text

@@ -28,6 +28,9 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # A span of time is not a count of people, unless time is what is counted.
         ("How many officers were trained?", "Training ran over the past two years.", 0.2),
         ("How many months did the review take?", "It took 12 months.", 1.0),
+        # An age is a number of years old, not any number.
+        ("How old were the children?", "2 year-old Dylan and 1 year-old Evelyn-Rose", 1.0),
+        ("How old were the children?", "It cited missed opportunities in two deaths.", 0.3),
         ("How large is the PDF?", "Get the report (PDF document, 317kB)", 1.0),
         # A duration is a number of units of time; an age is not.
         ("How soon will they return?", "They will return no more than 12 months after.", 1.0),
@@ -108,6 +111,12 @@ def test_a_plan_does_not_answer_what_happened_nor_the_past_what_is_to_come():
     upcoming = analyse("When is HMICFRS next going back to the force?")
     assert tense_mismatch(upcoming, "In March 2019 HMICFRS conducted a post-inspection review.")
     assert not tense_mismatch(upcoming, "We will return to the force in October.")
+
+
+def test_the_name_asked_for_is_not_one_the_question_gives():
+    question = "Which police force was CC Simon Bailey chief constable of?"
+    assert score(question, "Many forces (and the national lead CC Simon Bailey) agree.") == 0.0
+    assert score(question, "He was chief constable of Norfolk Constabulary.") == 1.0
 
 
 def test_a_team_can_be_named_by_its_acronym():

@@ -107,3 +107,9 @@ def test_it_is_the_thing_the_last_question_asked_about():
         )
     ]
     assert "the post-inspection review" in rewrite("What did it conclude?", history)
+
+
+def test_what_prompted_it_is_the_event_the_last_question_asked_about():
+    # "it" is the third visit, not HMICFRS, the name the last question opens with.
+    history = [turn("When did HMICFRS make its third visit to the force?")]
+    assert "third visit" in rewrite("What had prompted it?", history)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import candidates
+from assistant.evidence import candidates, context_start
 from assistant.types import Chunk, Document, DocumentMeta, Passage
 
 pytestmark = pytest.mark.unit
@@ -39,3 +39,15 @@ def test_a_list_of_paragraphs_is_not_swallowed_by_its_introduction():
     assert intro.endswith("The response to missing children is better.")
     assert "April 2020" not in intro
     assert any(t.startswith("A new risk meeting was set up in April 2020") for t in texts)
+
+
+def test_a_sentence_that_points_back_comes_with_the_one_it_points_at():
+    text = (
+        "Progress since the first inspection was slow.\n\n"
+        "  4. Due to these concerns, a third inspection was carried out.\n"
+        "Today it is published. These findings matter."
+    )
+    due = text.index("Due to")
+    assert context_start(text, due) == 0
+    # Not every sentence: one that does not point back stands alone.
+    assert context_start(text, text.index("Today")) == text.index("Today")

@@ -21,6 +21,9 @@ pytestmark = pytest.mark.unit
         ("Who is the HM Inspector of Constabulary?", "person"),
         ("Which chief constable responded in 2019?", "person"),
         ("Which team manages sex offenders?", "name"),
+        ("Which police force was Simon Bailey chief constable of?", "name"),
+        ("Besides HMIC, which other body reported on the force in 2013?", "name"),
+        ("What did the police force say?", "finding"),
         # Plural roles ask which kind of officer; a person's job title is not a headline.
         ("Which officers' records showed children's views?", "finding"),
         ("What was Zoe Billingham's official job title?", "finding"),
@@ -115,6 +118,7 @@ def test_years_units_roles_and_names_are_read_from_the_question():
         ("How soon will the inspectors come back?", "duration"),
         ("What minimum term was he given?", "duration"),
         ("POLIT demand rose 70% - over what time frame?", "duration"),
+        ("How old were the two children?", "age"),
         ("What time was the report published?", "time"),
         ("How often does HMICFRS inspect each force?", "frequency"),
         ("On what date was the report published?", "day"),
