@@ -118,7 +118,8 @@ def has_place(text: str) -> bool:
 
 _AGE = re.compile(
     r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")[- ](years?|months?)[- ]old\b|"
-    r"\baged (about |around )?\d+|\bage of \d+",
+    r"\baged (about |around )?\d+|\bage of \d+|"
+    r"\b[A-Z][\w’'-]+, \d{1,2},",  # "Ryan Coleman, 23, was jailed"
     re.I,
 )
 # "12 months", not "2 year-old".
@@ -148,11 +149,13 @@ def _number_score(intent: Intent, text: str) -> float:
     """1 for a number of the thing asked about ("21 case files" for "how many case
     files"; "12 months" for "how soon"; "every year" for "how often"), or any number when
     the question names no unit; 0.5 for a number of something else (0.3 for a share when
-    a count is wanted); 0 for none. A day of the month, a time or a year is not a number."""
+    a count is wanted, 0.2 for a span of time); 0 for none. A day of the month, a time, a
+    year or an ordinal ("a third inspection") is not a number."""
     if intent.shape == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
     if intent.shape == "count_of_times" and _ORDINAL_EVENT.search(text):
         return 1.0  # "How many times had it inspected?": "a third inspection"
+    text = _ORDINAL_EVENT.sub(" ", text)  # "a third inspection" is not a number of anything
     if intent.shape == "age":  # "2 year-old", "aged 15", not "two deaths"
         if _AGE.search(text):
             return 1.0
@@ -181,11 +184,11 @@ def _number_score(intent: Intent, text: str) -> float:
                 return 1.0
             best = max(best, 0.3)
             continue
-        if not intent.unit:
-            return 1.0
-        if counts_time and not _TIME_UNIT.match(intent.unit[-1]):
+        if counts_time and not (intent.unit and _TIME_UNIT.match(intent.unit[-1])):
             best = max(best, 0.2)  # "the past two years" counts time, not officers
             continue
+        if not intent.unit:
+            return 1.0
         best = max(best, 0.3 if percent else 0.5)  # a share is not a count
         after = [stem(w) for w in words(text[m.end() : m.end() + 60])][:5]
         if not percent and intent.unit[-1] in after:  # the thing counted: "case files"

@@ -186,8 +186,8 @@ def continuation_end(text: str, end: int) -> int:
 # A sentence that opens like this points back at the one before ("Due to these concerns,
 # HMICFRS carried out a third inspection"): quoted alone, the reader cannot tell which.
 _POINTS_BACK = re.compile(
-    r"(Due to|Because of|As a result of|In response to|Following|Given|Despite|In light of|"
-    r"After) (these|this|those|such|that)\b|"
+    r"(Due to|Because of|As a result of|In response to|Given|Despite|In light of) "
+    r"(these|this|those|such|that)\b|"
     r"(These|Those|Such|This) (concerns?|findings?|issues?|problems?|failings?|inspections?|"
     r"changes?|improvements?|recommendations?|areas?|risks?|delays?)\b"
 )

@@ -276,8 +276,8 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("person", (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
-        # Singular: "which officers' records ..." asks which kind of officers, not a name.
-        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?<!s)(?!['’])",
+        # Not "which officers' records ...": whose records, by a kind of officer, not a name.
+        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?!['’])",
         r"\bwhat is (his|her|their) name\b",
         rf"\bname of (the |an? )?([\w'’-]+ ){{0,3}}?{_PERSON_ROLES}\b",
     )),

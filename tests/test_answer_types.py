@@ -31,6 +31,10 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # An age is a number of years old, not any number.
         ("How old were the children?", "2 year-old Dylan and 1 year-old Evelyn-Rose", 1.0),
         ("How old were the children?", "It cited missed opportunities in two deaths.", 0.3),
+        ("How old was Ryan Coleman?", "Ryan Coleman, 23, was jailed for life.", 1.0),
+        # Time is not a population, and "a third inspection" is not a share.
+        ("What is the population of the county?", "It improved over the past two years.", 0.2),
+        ("By what percentage did reports rise?", "A third inspection was carried out.", 0.0),
         ("How large is the PDF?", "Get the report (PDF document, 317kB)", 1.0),
         # A duration is a number of units of time; an age is not.
         ("How soon will they return?", "They will return no more than 12 months after.", 1.0),

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.unit
         ("What did the police force say?", "finding"),
         # Plural roles ask which kind of officer; a person's job title is not a headline.
         ("Which officers' records showed children's views?", "finding"),
+        ("Which officers were disciplined?", "person"),
         ("What was Zoe Billingham's official job title?", "finding"),
         ("What was the headline of the 2019 article?", "title"),
         ("What does MADRA stand for?", "acronym"),
