@@ -286,7 +286,7 @@ class ExtractiveAnswerer:
             # that names who or what the question names is on topic, however short the
             # question ("Simon Bailey role").
             "unrelated": 0.0
-            if _Mentions(best.text).any_of([w for name in names_asked for w in name])
+            if _Mentions(_with_speaker(best)).any_of([w for name in names_asked for w in name])
             else max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
             # A fact of the kind asked, but of another year or another team: "the 2019
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
@@ -522,6 +522,13 @@ def _extends(name: str, acronym: str) -> bool:
 
 def _relatedness(cand: Candidate) -> float:
     return max(cand.features["semantic"], cand.features["semantic_window"])
+
+
+def _with_speaker(cand: Candidate) -> str:
+    """The sentence and who it quotes: a line of Adderley's statement is about what the
+    question names when it asks about Adderley."""
+    who = cand.quoting.speaker if cand.quoting else None
+    return f"{cand.text} ({who})" if who else cand.text
 
 
 def _overlaps(a: Candidate, b: Candidate, a_end: int | None = None) -> bool:

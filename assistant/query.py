@@ -130,6 +130,8 @@ def analyse(question: str) -> Intent:
     low = main.lower()
     acronym = _asked_acronym(main, low)
     kind = "acronym" if acronym else _kind(low)
+    if kind == "person" and _WHO_IS_NAMED.match(main):
+        kind = "definition"  # "Who is Simon Bailey?" asks what he is, not for a name
     return Intent(
         text=q,
         kind=kind,
@@ -270,7 +272,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
         r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^(the )?(average |total )?(number|size|population|count) of\b",
-        rf"{_KEYWORDS}(age|number|count|total|percentage)$",  # "Evelyn-Rose age"
+        # "Evelyn-Rose age", "HMICFRS revisit timescale 2019"
+        rf"{_KEYWORDS}(age|number|count|total|percentage|timescale|time ?frame|duration)"
+        r"( (19|20)\d\d)?$",
         r"^what (did|does|do|will|would) .{1,60}\b(spend|cost|pay)\b",
     )),
     ("person", (
@@ -379,6 +383,12 @@ def _tense(low: str) -> str | None:
 _REPORTED_TOPIC = re.compile(r"^(what|which)\b.{1,80}?\babout (how|when|who|which|what|whether)\b")
 
 
+_WHO_IS_NAMED = re.compile(
+    r"^[Ww]ho(['’]s| is| was| are| were) (CC |Mr |Mrs |Ms |Dr |Sir |Dame )?"
+    r"[A-Z][\w’'-]+( [A-Z][\w’'-]+)*\s*\??$"
+)
+
+
 def _kind(low: str) -> str:
     if _REPORTED_TOPIC.search(low):
         return "finding"
@@ -450,6 +460,9 @@ def _proper_words(q: str) -> list[str]:
     people, places, bodies, without a possessive ("Heart's" is "Heart")."""
     found: list[str] = []
     openers = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)(\w+)", q.strip())}
+    low = q.strip().lower()
+    if re.fullmatch(rf"{_KEYWORDS}\s*\??", low) and not re.search(rf"\b{QUESTION_WORDS}\b", low):
+        openers = set()  # keywords ("Adderley unequivocal"): a capital is a name, even first
     for w in words(q):
         if not w[:1].isupper() or (w in openers and not w.isupper()) or _FIRST_PERSON.match(w):
             continue

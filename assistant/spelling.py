@@ -1,7 +1,8 @@
 """Put right a name a question writes differently from the documents: "Tiffin Brown" for
-"Tiffin-Brown", "Early-Help Hub" for "Early Help Hub", "Adderly" for "Adderley". A name
-the documents never write otherwise reads as a name they do not know, and the question
-is refused. Only capitalised words are touched, and only towards one name the documents
+"Tiffin-Brown", "Early-Help Hub" for "Early Help Hub", "Adderly" for "Adderley", and
+"polit" or "adderley" typed in lower case for "POLIT" and "Adderley". A name the
+documents never write otherwise reads as a name they do not know, or not as a name at
+all, and the question is refused. Words are only changed towards one name the documents
 use; the corrected question is what the answer says it searched for.
 """
 
@@ -10,10 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.answer_types import person_names
+
 # A capitalised word, possibly hyphenated ("Tiffin-Brown", "Hi-Tech").
 _CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ’']*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ]+)*\b")
 _HYPHENATED = re.compile(r"\b([A-Z][a-zà-ÿ]+)-([A-Z][a-zà-ÿ]+)\b")
 _WORD = re.compile(r"[A-Za-zà-ÿ]+")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ]+(?![\w-])")
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
 
 class NameSpeller:
@@ -21,13 +26,28 @@ class NameSpeller:
         self.words: set[str] = set()  # every word of the documents, lower case
         self.names: set[str] = set()  # capitalised words, as written ("Adderley")
         self.hyphenated: dict[tuple[str, str], str] = {}  # ("tiffin", "brown"): "Tiffin-Brown"
-        for text in texts:
+        texts_seen = list(texts)
+        for text in texts_seen:
             self.words.update(w.lower() for w in _WORD.findall(text))
             self.names.update(
                 m.group(0) for m in _CAPITALISED.finditer(text) if "-" not in m.group(0)
             )
             for m in _HYPHENATED.finditer(text):
                 self.hyphenated[(m.group(1).lower(), m.group(2).lower())] = m.group(0)
+        # "polit": "POLIT", "adderley": "Adderley": an acronym or a person's name, which
+        # the documents never write in lower case.
+        forms: dict[str, set[str]] = {}
+        lowercase = {w for text in texts_seen for w in _WORD.findall(text) if w.islower()}
+        for text in texts_seen:
+            found = _ACRONYM.findall(text)
+            found += [w for n in person_names(text, frozenset(lowercase)) for w in n.split()]
+            for word in found:
+                forms.setdefault(word.lower(), set()).add(word)
+        self.cased = {
+            low: written.pop()
+            for low, written in forms.items()
+            if len(written) == 1 and low not in lowercase and len(low) >= 3
+        }
         self._by_initial: dict[str, list[str]] = {}
         for name in self.names:
             if len(name) >= 5:
@@ -35,6 +55,7 @@ class NameSpeller:
 
     def respell(self, question: str) -> str:
         """The question with its names written as the documents write them."""
+        question = _LOWER_WORD.sub(lambda m: self.cased.get(m.group(0), m.group(0)), question)
         # "Tiffin Brown" as "Tiffin-Brown", a name the documents only write hyphenated.
         for (first, second), name in self.hyphenated.items():
             question = re.sub(rf"\b{first} {second}\b", name, question, flags=re.I)

@@ -408,3 +408,18 @@ def test_an_answer_that_points_back_shows_what_it_points_at(real_pipeline):
     assert_grounded(answer)
     # "Due to these concerns, ..." comes with the concerns it refers to.
     assert "progress since our initial inspection was slow" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_keywords_typed_in_lower_case_find_the_names_they_mean(real_pipeline):
+    answer = real_pipeline.ask("adderley unequivocal")
+    assert_grounded(answer)
+    assert answer.searched_for == "Adderley unequivocal"
+    assert "unequivocally" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_who_is_a_named_person_is_answered_with_what_they_are(real_pipeline):
+    answer = real_pipeline.ask("Who is Simon Bailey?")
+    assert_grounded(answer)
+    assert "national lead" in answer.statements[0].text

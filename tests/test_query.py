@@ -34,6 +34,10 @@ pytestmark = pytest.mark.unit
         ("What is NCPI short for?", "acronym"),
         ("Were children detained in custody?", "yesno"),
         ("What is a post-inspection review?", "definition"),
+        # "Who is <a name>?" asks what they are, not for a name.
+        ("Who is Simon Bailey?", "definition"),
+        ("Who is the chief constable?", "person"),
+        ("HMICFRS revisit timescale 2019", "number"),
         ("What did the inspectorate say about the backlog of devices?", "finding"),
         # A scene-setting clause before the comma does not decide the kind.
         ("When someone rings the police, are call handlers quicker now?", "yesno"),
@@ -106,6 +110,9 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     context = analyse("I work in social care and I'm new. Did Leicestershire Police do well?")
     assert context.proper == ("Leicestershire", "Police")
     assert context.years == () and "social" in context.terms
+    # In keywords, a capital is a name even on the first word; in a question it is not.
+    assert analyse("Adderley unequivocal").proper == ("Adderley",)
+    assert analyse("Quick one - when was the review?").proper == ()
     # Accents are folded: the documents write both "Zoë" and "Zoe".
     assert analyse("What did Zoë Billingham say?").proper == ("Zoe", "Billingham")
     # A possessive is not part of the name: "Heart's story" names Heart.

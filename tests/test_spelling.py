@@ -12,6 +12,7 @@ SPELLER = NameSpeller(
     [
         "2 year-old Dylan Tiffin-Brown was killed. Chief Constable Nick Adderley said so.",
         "The Hi-Tech Crime Unit and the Early Help Hub. Ryan Coleman and Paul Colman.",
+        "POLIT officers have 31 cases, the highest of any team, the hub said.",
     ]
 )
 
@@ -32,7 +33,15 @@ SPELLER = NameSpeller(
         ("What did Leicestershire Police say?", "What did Leicestershire Police say?"),
         ("What did Nick Adderley say?", "What did Nick Adderley say?"),
         ("What did Ryan Colean say?", "What did Ryan Colean say?"),
-        ("what did nick adderly say?", "what did nick adderly say?"),
+        ("what did nick adderly say?", "what did Nick adderly say?"),
+        # Typed in lower case: people's names and acronyms, as the documents write them;
+        # not words the documents also write in lower case.
+        ("what did nick adderley say?", "what did Nick Adderley say?"),
+        ("polit caseload", "POLIT caseload"),
+        (
+            "what did the hub say about the early help hub?",
+            "what did the hub say about the early help hub?",
+        ),
     ],
 )
 def test_a_name_is_written_as_the_documents_write_it(question, expected):
