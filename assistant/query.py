@@ -84,7 +84,57 @@ def _stemmer() -> object:
 
 
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word.lower().replace("’", "'")))  # type: ignore[attr-defined]
+    low = word.lower().replace("’", "'")
+    return str(_stemmer().stemWord(_IRREGULAR.get(low, low)))  # type: ignore[attr-defined]
+
+
+# Past forms a stemmer cannot bring back to their verb: "understood" is "understand".
+_IRREGULAR = {
+    past: verb
+    for verb, forms in {
+        "understand": "understood",
+        "find": "found",
+        "make": "made",
+        "take": "took taken",
+        "give": "gave given",
+        "bring": "brought",
+        "think": "thought",
+        "tell": "told",
+        "know": "knew known",
+        "see": "saw seen",
+        "hold": "held",
+        "lead": "led",
+        "keep": "kept",
+        "meet": "met",
+        "pay": "paid",
+        "seek": "sought",
+        "teach": "taught",
+        "begin": "began begun",
+        "write": "wrote written",
+        "speak": "spoke spoken",
+        "choose": "chose chosen",
+        "fall": "fell fallen",
+        "rise": "rose risen",
+        "grow": "grew grown",
+        "draw": "drew drawn",
+        "buy": "bought",
+        "build": "built",
+        "spend": "spent",
+        "send": "sent",
+        "lose": "lost",
+        "leave": "left",
+        "feel": "felt",
+        "catch": "caught",
+        "fight": "fought",
+        "become": "became",
+        "come": "came",
+        "get": "got gotten",
+        "set": "set",
+        "put": "put",
+        "cut": "cut",
+    }.items()
+    for past in forms.split()
+}
 
 
 def words(text: str) -> list[str]:
@@ -359,7 +409,10 @@ def _shape(kind: str, low: str) -> str | None:
     return None
 
 
-_FUTURE = re.compile(r"^when is\b|\b(will|going to|upcoming|in future|plans? to|planning to)\b")
+_FUTURE = re.compile(
+    r"^when is\b|\b(will|upcoming|in future|plans? to|planning to)\b|"
+    r"\b(is|are|am|was|were)( \w+)? going to\b"  # not "officers going to incidents"
+)
 # Words that ask what someone intended or said, whose answer may well be a plan.
 _INTENTION = re.compile(
     r"\b(would|will|plan\w*|promis\w*|pledg\w*|intend\w*|aim\w*|expect\w*|vow\w*|"

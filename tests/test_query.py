@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import QuestionError
-from assistant.query import analyse, validate
+from assistant.query import analyse, stem, validate
 
 pytestmark = pytest.mark.unit
 
@@ -150,6 +150,9 @@ def test_the_shape_of_a_number_or_date_answer(question, shape):
         ("What did HMICFRS do next?", "past"),
         ("What did HMIC say it would do in October?", None),  # a plan may answer this
         ("What is MADRA?", None),
+        # "Going to" a place is not "going to" do something.
+        ("What did HMIC find about officers going to domestic incidents?", "past"),
+        ("What is the force going to do next?", "future"),
     ],
 )
 def test_whether_a_question_asks_what_happened_or_what_is_to_come(question, tense):
@@ -174,3 +177,10 @@ def test_a_huge_question_is_refused_naming_its_length_and_the_limit():
 
 def test_whitespace_is_tidied():
     assert validate("  What   is\nMADRA? ", 2000) == "What is MADRA?"
+
+
+def test_a_past_form_is_the_same_word_as_its_verb():
+    # "Did it say the force understood ...?" is answered by "It understands ...".
+    assert stem("understood") == stem("understands")
+    assert stem("found") == stem("finds")
+    assert stem("led") == stem("leads")
