@@ -245,7 +245,9 @@ def _asked_acronym(q: str, low: str) -> str | None:
     if not found:
         return None
     asks_meaning = re.search(
-        r"\b(stand|stands) for\b|\bshort for\b|\bmean(s|ing)?\b|\babbreviat", low
+        r"\b(stand|stands) for\b|\bshort for\b|\bmean(s|ing)?\b|\babbreviat|"
+        r"\b(full|whole) (name|form)\b|\bspelt out\b|\bspelled out\b",
+        low,
     )
     bare = re.fullmatch(
         r"\s*(what|who)(\s+is|\s+are|'s|’s)\s+(the\s+|an?\s+)?[a-z&]+s?\s*(team|unit|programme)?\s*\??\s*",
@@ -322,8 +324,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
         r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^(the )?(average |total )?(number|size|population|count) of\b",
-        # "Evelyn-Rose age", "HMICFRS revisit timescale 2019"
-        rf"{_KEYWORDS}(age|number|count|total|percentage|timescale|time ?frame|duration)"
+        # "Evelyn-Rose age", "HMICFRS revisit timescale 2019", "MOSOVO budget 2021"
+        rf"{_KEYWORDS}(age|number|count|total|percentage|timescale|time ?frame|duration|"
+        r"budget|cost|costs|funding|spend|spending|size|population|caseload|workload|figure)"
         r"( (19|20)\d\d)?$",
         r"^what (did|does|do|will|would) .{1,60}\b(spend|cost|pay)\b",
     )),
@@ -334,6 +337,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?!['’])",
         r"\bwhat is (his|her|their) name\b",
         rf"\bname of (the |an? )?([\w'’-]+ ){{0,3}}?{_PERSON_ROLES}\b",
+        # "Dylan Tiffin-Brown father", "NSCB chair 2019"
+        rf"{_KEYWORDS}(father|mother|killer|chair|chairman|chairwoman|chairperson|head|"
+        r"leader|spokesperson|spokesman|spokeswoman|author|chief executive)( (19|20)\d\d)?$",
     )),
     ("place", (
         r"^where (is|are|was|were|did|does|do)\b.*\b(live[sd]?|born|based|located|held|"
@@ -478,6 +484,10 @@ def _role(main: str) -> list[str]:
         main,
         re.I,
     )
+    if not m and is_keywords(main):
+        # Keywords: the role is what they end on ("Dylan Tiffin-Brown father").
+        last = re.sub(r"\s+(19|20)\d\d\s*\??$", "", main.strip(" ?")).split()[-1:]
+        return [stem(w) for w in last if w.islower()]
     if not m:
         return []
     role: list[str] = []
@@ -508,13 +518,21 @@ def without_possessive(word: str) -> str:
 _FIRST_PERSON = re.compile(r"I(['’](m|ve|d|ll))?$")
 
 
+def is_keywords(q: str) -> bool:
+    """Is the question typed as keywords ("Adderley unequivocal", "MADRA start date"), with
+    no question word anywhere and no request ("tell me ...")?"""
+    low = q.strip().lower()
+    return bool(re.fullmatch(rf"{_KEYWORDS}\s*\??", low)) and not re.search(
+        rf"\b{QUESTION_WORDS}\b", low
+    )
+
+
 def _proper_words(q: str) -> list[str]:
     """Capitalised words other than a sentence's first, and other than "I'm": names of
     people, places, bodies, without a possessive ("Heart's" is "Heart")."""
     found: list[str] = []
     openers = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)(\w+)", q.strip())}
-    low = q.strip().lower()
-    if re.fullmatch(rf"{_KEYWORDS}\s*\??", low) and not re.search(rf"\b{QUESTION_WORDS}\b", low):
+    if is_keywords(q):
         openers = set()  # keywords ("Adderley unequivocal"): a capital is a name, even first
     for w in words(q):
         if not w[:1].isupper() or (w in openers and not w.isupper()) or _FIRST_PERSON.match(w):

@@ -423,3 +423,12 @@ def test_who_is_a_named_person_is_answered_with_what_they_are(real_pipeline):
     answer = real_pipeline.ask("Who is Simon Bailey?")
     assert_grounded(answer)
     assert "national lead" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_keywords_ending_on_a_kind_of_answer_want_that_kind(real_pipeline):
+    answer = real_pipeline.ask("HMICFRS full name")
+    assert_grounded(answer)
+    assert "Inspectorate of Constabulary and Fire" in answer.statements[0].text
+    # No budget is given for the team, so none is made up from its other figures.
+    assert real_pipeline.ask("MOSOVO budget 2021").abstained

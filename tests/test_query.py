@@ -38,6 +38,11 @@ pytestmark = pytest.mark.unit
         ("Who is Simon Bailey?", "definition"),
         ("Who is the chief constable?", "person"),
         ("HMICFRS revisit timescale 2019", "number"),
+        # Keywords end on the kind of thing wanted.
+        ("MOSOVO budget 2021", "number"),
+        ("NSCB chair 2019", "person"),
+        ("HMICFRS full name", "acronym"),
+        ("Give me the full title of the HMICFRS report", "title"),
         ("What did the inspectorate say about the backlog of devices?", "finding"),
         # A scene-setting clause before the comma does not decide the kind.
         ("When someone rings the police, are call handlers quicker now?", "yesno"),
@@ -113,6 +118,9 @@ def test_years_units_roles_and_names_are_read_from_the_question():
     # In keywords, a capital is a name even on the first word; in a question it is not.
     assert analyse("Adderley unequivocal").proper == ("Adderley",)
     assert analyse("Quick one - when was the review?").proper == ()
+    # ... and the role asked for is the word they end on.
+    assert analyse("Dylan Tiffin-Brown father").role == ("father",)
+    assert analyse("Who leads nationally on child abuse investigations?").role == ()
     # Accents are folded: the documents write both "Zoë" and "Zoe".
     assert analyse("What did Zoë Billingham say?").proper == ("Zoe", "Billingham")
     # A possessive is not part of the name: "Heart's story" names Heart.
