@@ -55,12 +55,20 @@ class NameSpeller:
 
     def respell(self, question: str) -> str:
         """The question with its names written as the documents write them."""
-        question = _LOWER_WORD.sub(lambda m: self.cased.get(m.group(0), m.group(0)), question)
+        question = _LOWER_WORD.sub(self._recased, question)
         # "Tiffin Brown" as "Tiffin-Brown", a name the documents only write hyphenated.
         for (first, second), name in self.hyphenated.items():
             question = re.sub(rf"\b{first} {second}\b", name, question, flags=re.I)
         question = _HYPHENATED.sub(self._split, question)
         return _CAPITALISED.sub(self._corrected, question)
+
+    def _recased(self, m: re.Match[str]) -> str:
+        """ "adderley" as "Adderley"; "adderly", a word the documents never use, too."""
+        word = m.group(0)
+        if word in self.cased:
+            return self.cased[word]
+        near = self._near(word)
+        return near if near is not None and near in self.cased.values() else word
 
     def _split(self, m: re.Match[str]) -> str:
         """ "Early-Help" as "Early Help", when the documents never hyphenate it."""
@@ -72,15 +80,21 @@ class NameSpeller:
     def _corrected(self, m: re.Match[str]) -> str:
         """A word the documents never use, one slip from exactly one of their names."""
         word = m.group(0)
-        if "-" in word or len(word) < 5 or word.lower() in self.words:
+        if "-" in word:
             return word
+        return self._near(word) or word
+
+    def _near(self, word: str) -> str | None:
+        """The one name of the documents a word they never use is one slip from."""
+        if len(word) < 5 or word.lower() in self.words:
+            return None
         allowed = 1 if len(word) < 8 else 2
         near = {
             name
-            for name in self._by_initial.get(word[0], ())
+            for name in self._by_initial.get(word[0].upper(), ())
             if abs(len(name) - len(word)) <= allowed and _distance(word, name) <= allowed
         }
-        return near.pop() if len(near) == 1 else word
+        return near.pop() if len(near) == 1 else None
 
 
 def _distance(a: str, b: str) -> int:

@@ -33,7 +33,8 @@ SPELLER = NameSpeller(
         ("What did Leicestershire Police say?", "What did Leicestershire Police say?"),
         ("What did Nick Adderley say?", "What did Nick Adderley say?"),
         ("What did Ryan Colean say?", "What did Ryan Colean say?"),
-        ("what did nick adderly say?", "what did Nick adderly say?"),
+        ("what did nick adderly say?", "what did Nick Adderley say?"),
+        ("ryan colean", "Ryan colean"),  # one slip from two names: left alone
         # Typed in lower case: people's names and acronyms, as the documents write them;
         # not words the documents also write in lower case.
         ("what did nick adderley say?", "what did Nick Adderley say?"),
