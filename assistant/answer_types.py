@@ -39,6 +39,17 @@ _FUNCTION = frozenset({"of", "and", "or", "for", "the", "&", "in", "on", "to", "
 _GENERIC = frozenset({"team", "unit", "programme", "program", "officers", "group", "scheme"})
 
 
+# What a body, not only a person, does: "Who published ...?", "Who found ...?"
+_BODY_DOES = re.compile(
+    r"\s*who\s+((had|has|have|did|was|were|first)\s+)?(published|publishes|carried out|"
+    r"conducted|inspected|wrote|written|found|finds|reviewed|said|says|critici[sz]ed|rated|"
+    r"assessed|warned|recogni[sz]ed|concluded|reported|raised|identified|flagged|introduced|"
+    r"set up|established|investigated|monitors|monitored|described|praised|welcomed|issued|"
+    r"produced|released|commissioned|requested|highlighted|called)\b",
+    re.I,
+)
+
+
 def answer_type_score(
     intent: Intent, text: str, lowercase: Set[str], known: Set[str] = frozenset()
 ) -> float:
@@ -53,7 +64,10 @@ def answer_type_score(
     if intent.kind == "person":
         people = _other_people(text, lowercase, intent.proper)
         if not people:
-            return 0.0
+            # "Who wrote to the force?" may be answered by a body ("HMIC wrote immediately
+            # to the force"); "who chaired ...?" or "who spoke for ...?" by a person only.
+            by_body = _BODY_DOES.match(question_sentence(intent.text))
+            return 1.0 if by_body and has_name(text, exclude=intent.proper) else 0.0
         # Only role words the documents use can be looked for ("the top official" may be
         # their "chief executive").
         # The name goes with the role ("Dylan's father, Raphael Kennedy"), not just a name

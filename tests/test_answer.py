@@ -432,3 +432,10 @@ def test_keywords_ending_on_a_kind_of_answer_want_that_kind(real_pipeline):
     assert "Inspectorate of Constabulary and Fire" in answer.statements[0].text
     # No budget is given for the team, so none is made up from its other figures.
     assert real_pipeline.ask("MOSOVO budget 2021").abstained
+
+
+@pytest.mark.integration
+def test_who_did_something_a_body_does_is_answered_with_the_body(real_pipeline):
+    answer = real_pipeline.ask("Who said the force had missed opportunities?")
+    assert_grounded(answer)
+    assert "Safeguarding Children Board" in answer.statements[0].text

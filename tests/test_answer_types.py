@@ -123,6 +123,14 @@ def test_the_name_asked_for_is_not_one_the_question_gives():
     assert score(question, "He was chief constable of Norfolk Constabulary.") == 1.0
 
 
+def test_who_did_what_a_body_does_may_be_answered_by_a_body():
+    assert score("Who wrote to the force?", "As a result, HMIC wrote to the force.") == 1.0
+    assert score("Who found a legacy of harm?", "A damning OFSTED report found it.") == 1.0
+    # A body does not chair, nor speak for the force: a person does.
+    assert score("Who chaired the Safeguarding Board?", "The NSCB said so.") == 0.0
+    assert score("Who spoke for the force?", "The HMICFRS report viewed case files.") == 0.0
+
+
 def test_a_team_can_be_named_by_its_acronym():
     question = "Which team has the heaviest workload in the force?"
     assert score(question, "POLIT officers have an average workload of 31 cases.") == 1.0
