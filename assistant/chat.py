@@ -54,7 +54,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         return _swap_topic(previous, rest) if rest else previous
     question = _LEADING_AND.sub("", question)
     if not _needs_context(question):
-        return question
+        # "Who responded for the force?" after a question about 2019: the same year, unless
+        # the question names its own year or subject.
+        return _carry_years(question, previous) if _names_nothing(question) else question
     last = history[-1].answer
     if _BARE_THAT.search(question) and last.statements and not last.abstained:
         # "Who said that?": "that" is what the last answer said.
@@ -74,6 +76,12 @@ _CAUSED = re.compile(
     r"(it|that|this|them)\b",
     re.I,
 )
+
+
+def _names_nothing(question: str) -> bool:
+    """A short question with no name or year of its own."""
+    tokens = words(question)
+    return len(tokens) <= 8 and not any(w[:1].isupper() for w in tokens[1:])
 
 
 def _needs_context(question: str) -> bool:

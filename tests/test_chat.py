@@ -113,3 +113,13 @@ def test_what_prompted_it_is_the_event_the_last_question_asked_about():
     # "it" is the third visit, not HMICFRS, the name the last question opens with.
     history = [turn("When did HMICFRS make its third visit to the force?")]
     assert "third visit" in rewrite("What had prompted it?", history)
+
+
+def test_a_short_follow_up_without_a_subject_of_its_own_keeps_the_year():
+    history = [turn("What did the 2019 report find about case files?")]
+    assert rewrite("Who responded for the force?", history) == (
+        "Who responded for the force in 2019?"
+    )
+    # One with a name or a year of its own stands alone.
+    assert rewrite("What does MOSOVO stand for?", history) == "What does MOSOVO stand for?"
+    assert rewrite("Who responded in 2021?", history) == "Who responded in 2021?"
