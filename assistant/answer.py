@@ -24,7 +24,7 @@ from assistant.answer_types import (
     tense_mismatch,
 )
 from assistant.citations import checked, make_citation, normalise
-from assistant.dates import MONTH_NAMES, doc_years, human_date, years_in
+from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
 from assistant.evidence import (
     Candidate,
     CorpusStats,
@@ -291,7 +291,7 @@ class ExtractiveAnswerer:
             # A fact of the kind asked, but of another year or another team: "the 2019
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
             # officers have 31 cases" for "what is the MOSOVO team's caseload?".
-            "other_subject": float(typed and _about_another(intent, best.text)),
+            "other_subject": float(typed and _about_another(intent, best.text, best.doc)),
         }
 
     def _acronym_known(self, acronym: str) -> bool:
@@ -491,7 +491,7 @@ _DATE_WITHIN = re.compile(
 )
 
 
-def _about_another(intent: Intent, text: str) -> bool:
+def _about_another(intent: Intent, text: str, doc: Document) -> bool:
     """Does the sentence count something in years the question does not ask about, date
     something in another year than the one a date is asked within, or name a team (an
     acronym) other than the ones the question names? (A person or a finding is
@@ -500,7 +500,8 @@ def _about_another(intent: Intent, text: str) -> bool:
     within = _DATE_WITHIN.findall(question_sentence(intent.text).lower())
     asked_years = set(intent.years) if intent.kind == "number" else {int(y) for y in within}
     if asked_years and intent.kind in ("number", "date"):
-        years = set(years_in(text))
+        # A count with no year of its own is of the years its source is about.
+        years = set(years_in(text)) or (current_years(doc) if intent.kind == "number" else set())
         if years and not years & asked_years:
             return True
     asked = [w for w in intent.proper if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]

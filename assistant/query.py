@@ -321,7 +321,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         rf"\b(what|which) ({_DURATION_NOUN}|frequency)\b",
         r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages|"
         r"budget|cost|sum|caseload|salary)\b",
-        r"\bwhat('s| is| was| were) the (average |total )?(number|total|proportion|percentage|"
+        # "What was the force's budget ...?"
+        r"\bwhat('s| is| was| were) (the |its |their )?([\w-]+['’]s )?(average |total )?"
+        r"(number|total|proportion|percentage|"
         r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^(the )?(average |total )?(number|size|population|count) of\b",
         # "Evelyn-Rose age", "HMICFRS revisit timescale 2019", "MOSOVO budget 2021"

@@ -439,3 +439,15 @@ def test_who_did_something_a_body_does_is_answered_with_the_body(real_pipeline):
     answer = real_pipeline.ask("Who said the force had missed opportunities?")
     assert_grounded(answer)
     assert "Safeguarding Children Board" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_a_figure_from_a_source_about_another_year_is_not_the_one_asked_for(real_pipeline):
+    # The 25% is in the force's 2021 statement; it gives no figure for 2019.
+    question = (
+        "What percentage reduction in time to find missing children did the force achieve in {}?"
+    )
+    assert real_pipeline.ask(question.format(2019)).abstained
+    answer = real_pipeline.ask(question.format(2021))
+    assert_grounded(answer)
+    assert "25%" in answer.statements[0].text

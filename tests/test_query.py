@@ -40,6 +40,7 @@ pytestmark = pytest.mark.unit
         ("HMICFRS revisit timescale 2019", "number"),
         # Keywords end on the kind of thing wanted.
         ("MOSOVO budget 2021", "number"),
+        ("What was the force's budget for child protection?", "number"),
         ("NSCB chair 2019", "person"),
         ("HMICFRS full name", "acronym"),
         ("Give me the full title of the HMICFRS report", "title"),
