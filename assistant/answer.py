@@ -287,6 +287,8 @@ class ExtractiveAnswerer:
             # question ("Simon Bailey role").
             "unrelated": 0.0
             if _Mentions(_with_speaker(best)).any_of([w for name in names_asked for w in name])
+            # A document's title answers "what was its headline?", whatever it says.
+            or (intent.kind == "title" and best.features["answer_type"] == 1.0)
             else max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
             # A fact of the kind asked, but of another year or another team: "the 2019
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT

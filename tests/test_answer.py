@@ -451,3 +451,12 @@ def test_a_figure_from_a_source_about_another_year_is_not_the_one_asked_for(real
     answer = real_pipeline.ask(question.format(2021))
     assert_grounded(answer)
     assert "25%" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_a_headline_is_answered_by_the_title_however_little_it_shares_with_the_question(
+    real_pipeline,
+):
+    answer = real_pipeline.ask("What was the headline of Heart's 2019 article?")
+    assert_grounded(answer)
+    assert answer.statements[0].text.startswith("Northants Police slow on child protection")
