@@ -58,8 +58,22 @@ from assistant.types import (
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _DATE_WORDS = frozenset(m.lower() for m in MONTH_NAMES)
 _DATE_STEMS = frozenset(stem(m) for m in _DATE_WORDS)
-# What a heading or a dateline can answer: a document's date, title or name.
-_LABEL_KINDS = ("date", "title", "name")
+# What a heading or a dateline can answer: a document's title or name, or when it came out
+# (not when an inspection happened).
+_LABEL_KINDS = ("title", "name")
+_PUBLICATION = re.compile(
+    r"\b(publish\w*|publication|released?|came out|come out|issued|updated|posted|"
+    r"went (up|online)|dated?|written)\b",
+    re.I,
+)
+
+
+def _asks_label(intent: Intent) -> bool:
+    if intent.kind == "date":
+        return bool(_PUBLICATION.search(question_sentence(intent.text)))
+    return intent.kind in _LABEL_KINDS
+
+
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -173,7 +187,7 @@ class ExtractiveAnswerer:
         extra = self._glossary(intent, filters or Filters())
         extra += self._naming(names, passages, filters or Filters())
         cands = candidates(list(passages) + extra, self.reader.documents)
-        if intent.kind not in _LABEL_KINDS:
+        if not _asks_label(intent):
             cands = [c for c in cands if not c.is_label or self._labels_topic(intent, c)]
         if intent.years:
             # A question that names a year prefers sources about that year.

@@ -460,3 +460,16 @@ def test_a_headline_is_answered_by_the_title_however_little_it_shares_with_the_q
     answer = real_pipeline.ask("What was the headline of Heart's 2019 article?")
     assert_grounded(answer)
     assert answer.statements[0].text.startswith("Northants Police slow on child protection")
+
+
+@pytest.mark.integration
+def test_a_dateline_answers_when_a_report_came_out_not_when_an_inspection_happened(
+    real_pipeline,
+):
+    answer = real_pipeline.ask(
+        "When did the National Child Protection Inspection programme first inspect Northamptonshire?"
+    )
+    assert_grounded(answer)
+    assert "2018" in answer.statements[0].text
+    answer = real_pipeline.ask("When was the assessment of progress published?")
+    assert "24 March 2021" in answer.statements[0].text
