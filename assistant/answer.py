@@ -19,6 +19,7 @@ from assistant.answer_types import (
     ACRONYM_NAME,
     NOT_NAMES,
     TITLE_WORDS,
+    asks_publication,
     expansion,
     initialisms,
     tense_mismatch,
@@ -61,17 +62,10 @@ _DATE_STEMS = frozenset(stem(m) for m in _DATE_WORDS)
 # What a heading or a dateline can answer: a document's title or name, or when it came out
 # (not when an inspection happened).
 _LABEL_KINDS = ("title", "name")
-_PUBLICATION = re.compile(
-    r"\b(publish\w*|publication|released?|came out|come out|issued|updated|posted|"
-    r"went (up|online)|dated?|written)\b",
-    re.I,
-)
 
 
 def _asks_label(intent: Intent) -> bool:
-    if intent.kind == "date":
-        return bool(_PUBLICATION.search(question_sentence(intent.text)))
-    return intent.kind in _LABEL_KINDS
+    return asks_publication(intent) if intent.kind == "date" else intent.kind in _LABEL_KINDS
 
 
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
@@ -301,8 +295,17 @@ class ExtractiveAnswerer:
             # question ("Simon Bailey role").
             "unrelated": 0.0
             if _Mentions(_with_speaker(best)).any_of([w for name in names_asked for w in name])
-            # A document's title answers "what was its headline?", whatever it says.
+            # A document's title answers "what was its headline?", and its dateline "when
+            # was it published?", whatever they say.
             or (intent.kind == "title" and best.features["answer_type"] == 1.0)
+            or (asks_publication(intent) and best.is_label)
+            # "What did Heart report on 24 July 2019?": anything that source says.
+            or (
+                _asks_only_source(intent, names_asked)
+                and _Mentions(best.doc.meta.naming()).any_of(
+                    [w for name in names_asked for w in name]
+                )
+            )
             else max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
             # A fact of the kind asked, but of another year or another team: "the 2019
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
@@ -348,7 +351,7 @@ class ExtractiveAnswerer:
                 for w in proper
                 if w not in NOT_NAMES
                 and w.lower() not in _DATE_WORDS
-                and self.stats.known(w)
+                and (self.stats.known(w) or w.lower() in self._meta_words)  # "Heart"
                 and w.lower() not in self.stats.lowercase  # "Children" is a common word
             ]
             if named:
@@ -539,6 +542,22 @@ def _extends(name: str, acronym: str) -> bool:
 
 def _relatedness(cand: Candidate) -> float:
     return max(cand.features["semantic"], cand.features["semantic_window"])
+
+
+# Verbs of saying: "What did Heart report?" asks for what a source said, about anything.
+_SAYING = frozenset(stem(w) for w in "report say said tell told write wrote publish state".split())
+
+
+def _asks_only_source(intent: Intent, names: list[list[str]]) -> bool:
+    """Does the question ask what a named source said, and nothing more ("What did Heart
+    report on 24 July 2019?")?"""
+    named = {stem(part) for name in names for w in name for part in w.split()}
+    rest = [
+        t
+        for t in intent.terms
+        if t not in named and t not in _SAYING and t not in _DATE_STEMS and not t.isdigit()
+    ]
+    return bool(names) and not rest
 
 
 def _with_speaker(cand: Candidate) -> str:

@@ -235,6 +235,28 @@ def _date_score(intent: Intent, text: str) -> float:
     return 0.6 * vague if _DATE_NUM.search(text) or _CLOCK.search(text) else 0.0
 
 
+_PUBLICATION = re.compile(
+    r"\b(publish\w*|publication|released?|came out|come out|issued|updated|posted|"
+    r"went (up|online)|dated|written|reported|did [\w'’ ]{1,30}? report( on| about|\s*\??$)|"
+    # "the date of the Heart article": a document's date is when it came out
+    r"(date|day) of (the |its |their )?([\w'’-]+ ){0,3}(article|story|statement|release|"
+    r"page|piece|report)s?$)\b",
+    re.I,
+)
+
+
+def asks_publication(intent: Intent) -> bool:
+    """Does a date question ask when something came out ("When was the article published?"),
+    which a dateline answers, rather than when something happened?"""
+    return intent.kind == "date" and bool(_PUBLICATION.search(question_sentence(intent.text)))
+
+
+def publication_score(text: str, is_label: bool) -> float:
+    """For "when was it published?": a dateline, or a sentence that says "published"; any
+    other date (of an event the article reports) counts half."""
+    return 1.0 if is_label or _PUBLICATION.search(text) else 0.5
+
+
 def _without_dates_asked(intent: Intent, text: str) -> str:
     asked = question_sentence(intent.text)
     given = re.findall(rf"\b((19|20)\d\d|{_MONTHS})\b", asked, re.I)

@@ -15,7 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.answer_types import answer_type_score, tense_mismatch
+from assistant.answer_types import (
+    answer_type_score,
+    asks_publication,
+    publication_score,
+    tense_mismatch,
+)
 from assistant.attribution import Attribution, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
@@ -274,6 +279,8 @@ def score_all(
             if intent.kind == "title"
             else answer_type_score(intent, text, stats.lowercase, stats.df.keys())
         )
+        if asks_publication(intent):
+            f["answer_type"] *= publication_score(text, cand.is_label)
         if intent.kind == "person" and cand.quoting and not _named(speaker, intent):
             # "Who said ...?": the person quoted, and their role ("which inspector ...?")
             with_speaker = f"{cand.quoting.intro} {text}"

@@ -473,3 +473,14 @@ def test_a_dateline_answers_when_a_report_came_out_not_when_an_inspection_happen
     assert "2018" in answer.statements[0].text
     answer = real_pipeline.ask("When was the assessment of progress published?")
     assert "24 March 2021" in answer.statements[0].text
+
+
+@pytest.mark.integration
+def test_a_source_named_only_by_its_publisher_is_found_and_dated(real_pipeline):
+    # "Heart" is only the article's publisher: no passage says it.
+    answer = real_pipeline.ask("When was the Heart article first published?")
+    assert_grounded(answer)
+    assert "24 July 2019" in answer.statements[0].text
+    answer = real_pipeline.ask("What did Heart report on 24 July 2019?")
+    assert_grounded(answer)
+    assert all(c.doc_id.startswith("003_") for c in answer.citations)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import answer_type_score, has_person, initialisms, tense_mismatch
+from assistant.answer_types import (
+    answer_type_score,
+    asks_publication,
+    has_person,
+    initialisms,
+    publication_score,
+    tense_mismatch,
+)
 from assistant.query import analyse
 
 pytestmark = pytest.mark.unit
@@ -129,6 +136,17 @@ def test_who_did_what_a_body_does_may_be_answered_by_a_body():
     # A body does not chair, nor speak for the force: a person does.
     assert score("Who chaired the Safeguarding Board?", "The NSCB said so.") == 0.0
     assert score("Who spoke for the force?", "The HMICFRS report viewed case files.") == 0.0
+
+
+def test_when_it_came_out_is_answered_by_a_dateline_more_than_by_a_date_it_reports():
+    assert asks_publication(analyse("When was the Heart article first published?"))
+    assert not asks_publication(analyse("When did the NCPI programme first inspect the force?"))
+    assert asks_publication(analyse("Give me the date of the Heart article"))
+    assert asks_publication(analyse("On what date did Heart report on the inspection?"))
+    assert not asks_publication(analyse("When did the report say the children were killed?"))
+    assert publication_score("24 July 2019, 17:13 | Updated: 24 July 2019", is_label=True) == 1.0
+    assert publication_score("The report, published this morning, said.", is_label=False) == 1.0
+    assert publication_score("They were killed in December 2017.", is_label=False) == 0.5
 
 
 def test_a_team_can_be_named_by_its_acronym():
