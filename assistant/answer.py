@@ -62,12 +62,6 @@ _DATE_STEMS = frozenset(stem(m) for m in _DATE_WORDS)
 # What a heading or a dateline can answer: a document's title or name, or when it came out
 # (not when an inspection happened).
 _LABEL_KINDS = ("title", "name")
-
-
-def _asks_label(intent: Intent) -> bool:
-    return asks_publication(intent) if intent.kind == "date" else intent.kind in _LABEL_KINDS
-
-
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
@@ -91,6 +85,10 @@ class AnswerConfig:
     tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
     other_subject_penalty: float = 3.0  # it gives that of another year or another team
+
+
+def _asks_label(intent: Intent) -> bool:
+    return asks_publication(intent) if intent.kind == "date" else intent.kind in _LABEL_KINDS
 
 
 class Answerer(Protocol):
@@ -291,21 +289,9 @@ class ExtractiveAnswerer:
             "tense": float(tense_mismatch(intent, best.text)),
             # Of the kind asked but about something else: "Nick Adderley" for "who won the
             # world cup?". Every answerable tune case's best sentence is above 0.23. One
-            # that names who or what the question names is on topic, however short the
-            # question ("Simon Bailey role").
+            # that is on topic by other signs is never unrelated ("Simon Bailey role").
             "unrelated": 0.0
-            if _Mentions(_with_speaker(best)).any_of([w for name in names_asked for w in name])
-            # A document's title answers "what was its headline?", and its dateline "when
-            # was it published?", whatever they say.
-            or (intent.kind == "title" and best.features["answer_type"] == 1.0)
-            or (asks_publication(intent) and best.is_label)
-            # "What did Heart report on 24 July 2019?": anything that source says.
-            or (
-                _asks_only_source(intent, names_asked)
-                and _Mentions(best.doc.meta.naming()).any_of(
-                    [w for name in names_asked for w in name]
-                )
-            )
+            if _on_topic(intent, best, names_asked)
             else max(0.0, 1.0 - _relatedness(best) / RELATED_SIMILARITY),
             # A fact of the kind asked, but of another year or another team: "the 2019
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
@@ -542,6 +528,21 @@ def _extends(name: str, acronym: str) -> bool:
 
 def _relatedness(cand: Candidate) -> float:
     return max(cand.features["semantic"], cand.features["semantic_window"])
+
+
+def _on_topic(intent: Intent, best: Candidate, names: list[list[str]]) -> bool:
+    """Is the sentence about what the question asks, however little it shares with it in
+    meaning? It is when it names (or quotes) who or what the question names; when it is
+    the title or dateline asked for ("what was its headline?", "when was it published?");
+    or when the question asks only what a source said ("What did Heart report on 24 July
+    2019?") and the sentence is that source's."""
+    named = [w for name in names for w in name]
+    return (
+        _Mentions(_with_speaker(best)).any_of(named)
+        or (intent.kind == "title" and best.features["answer_type"] == 1.0)
+        or (asks_publication(intent) and best.is_label)
+        or (_asks_only_source(intent, names) and _Mentions(best.doc.meta.naming()).any_of(named))
+    )
 
 
 # Verbs of saying: "What did Heart report?" asks for what a source said, about anything.
