@@ -131,6 +131,8 @@ class ExtractiveAnswerer:
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, _Mentions] = {}  # document id: the names it uses
         self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
+        self._chunk_words: dict[str, _Mentions] = {}  # chunk id: the names it uses
+        self._last_names: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
         self._initials: set[str] | None = None  # what runs of the documents' words spell
         self._texts: str | None = None  # every document's text
 
@@ -248,13 +250,13 @@ class ExtractiveAnswerer:
         if self._where is None:  # a word (lower case) or an acronym: the chunks using it
             self._where = {}
             for chunk in self.reader.chunks.values():
-                mentions = _Mentions(chunk.text)
+                mentions = self._chunk_words[chunk.chunk_id] = _Mentions(chunk.text)
                 for w in mentions.lower | set(mentions.acronyms):
                     self._where.setdefault(w, []).append(chunk.chunk_id)
         ids = {cid for w in name for cid in self._where.get(w.lower(), [])}
         for phrase in (w for w in name if " " in w):
-            chunks = self.reader.chunks.values()
-            ids.update(c.chunk_id for c in chunks if _Mentions(c.text).any_of([phrase]))
+            chunk_words = self._chunk_words.items()
+            ids.update(cid for cid, mentions in chunk_words if mentions.any_of([phrase]))
         for w in (w for w in name if w.isupper()):
             acronyms = (k for k in self._where if k.isupper())
             ids.update(cid for k in acronyms if _extends(w, k) for cid in self._where[k])
@@ -315,18 +317,19 @@ class ExtractiveAnswerer:
         names the report ("the 24 March 2021 assessment") states no finding about it."""
         title = set(content_stems(label.doc.meta.title))
         shared = set(intent.terms) & set(content_stems(label.text)) - title
-        return any(
-            not re.fullmatch(r"\d+", t)
-            and t not in _DATE_STEMS
-            and self.stats.df.get(t, 0) < self.stats.n / 2
-            for t in shared
-        )
+        return any(not _date_term(t) and self.stats.df.get(t, 0) < self.stats.n / 2 for t in shared)
 
     def _names(self, intent: Intent) -> list[list[str]]:
         """The people and bodies the question names that the documents know, one list of
         words per name ("Chief Constable Nick Adderley": ["Nick", "Adderley"]); a name
         made of common words is one phrase, as the documents write it ("Safeguarding
-        Children Board": ["Safeguarding Children Board"])."""
+        Children Board": ["Safeguarding Children Board"]). Ranking and doubting a question
+        both ask: it is worked out once."""
+        if self._last_names is None or self._last_names[0] != intent:
+            self._last_names = (intent, self._find_names(intent))
+        return self._last_names[1]
+
+    def _find_names(self, intent: Intent) -> list[list[str]]:
         names = []
         for run in _NAME_RUN.finditer(question_sentence(intent.text)):
             proper = [
@@ -553,12 +556,13 @@ def _asks_only_source(intent: Intent, names: list[list[str]]) -> bool:
     """Does the question ask what a named source said, and nothing more ("What did Heart
     report on 24 July 2019?")?"""
     named = {stem(part) for name in names for w in name for part in w.split()}
-    rest = [
-        t
-        for t in intent.terms
-        if t not in named and t not in _SAYING and t not in _DATE_STEMS and not t.isdigit()
-    ]
+    rest = [t for t in intent.terms if t not in named and t not in _SAYING and not _date_term(t)]
     return bool(names) and not rest
+
+
+def _date_term(term: str) -> bool:
+    """A question term that only dates: "24", "2019", "july"."""
+    return term.isdigit() or term in _DATE_STEMS
 
 
 def _with_speaker(cand: Candidate) -> str:

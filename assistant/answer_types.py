@@ -173,17 +173,13 @@ def _number_score(intent: Intent, text: str) -> float:
     if intent.shape == "age":  # "2 year-old", "aged 15", not "two deaths"
         if _AGE.search(text):
             return 1.0
-        return (
-            0.3 if any(not _YEAR.match(m.group(0).strip()) for m in _NUMBER.finditer(text)) else 0.0
-        )
+        return 0.3 if _any_number(text) else 0.0
     if intent.shape == "money":  # an amount, not "25%" or "31 cases"
         return 1.0 if _MONEY.search(text) else 0.0
     if intent.shape == "share":  # "25%", "half", "one in five"; any other number less
         if _SHARE.search(text):
             return 1.0
-        return (
-            0.3 if any(not _YEAR.match(m.group(0).strip()) for m in _NUMBER.finditer(text)) else 0.0
-        )
+        return 0.3 if _any_number(text) else 0.0
     best = 0.0
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip().rstrip(".,")
@@ -208,6 +204,11 @@ def _number_score(intent: Intent, text: str) -> float:
         if not percent and intent.unit[-1] in after:  # the thing counted: "case files"
             return 1.0
     return best
+
+
+def _any_number(text: str) -> bool:
+    """Is there a number other than a year ("two deaths" for an age, "31 cases" for a share)?"""
+    return any(not _YEAR.match(m.group(0).strip()) for m in _NUMBER.finditer(text))
 
 
 _DAY = re.compile(

@@ -188,6 +188,9 @@ def continuation_end(text: str, end: int) -> int:
     return following[1] if _CONTINUES.match(text, following[0]) else end
 
 
+# What opens a list item: a bullet ("-", "•") or a number ("4.", "2)").
+_MARKER = r"([-*•‣▪–]|\d{1,2}[.)])"
+
 # A sentence that opens like this points back at the one before ("Due to these concerns,
 # HMICFRS carried out a third inspection"): quoted alone, the reader cannot tell which.
 _POINTS_BACK = re.compile(
@@ -215,19 +218,19 @@ def context_start(text: str, start: int) -> int:
     return before[0]
 
 
-_ITEM_MARKER = re.compile(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s+")
+_ITEM_MARKER = re.compile(rf"\s*{_MARKER}\s+")
 
 
 def _is_bullet(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
-    return bool(re.match(r"\s*([-*•‣▪–]|\d{1,2}[.)])\s", text[line_start : start + 1]))
+    return bool(re.match(rf"\s*{_MARKER}\s", text[line_start : start + 1]))
 
 
 def _starts_item(text: str, start: int) -> bool:
     """Does a list item start here, on its own line or after "; - " (not a later sentence
     of an item)?"""
     line_start = text.rfind("\n", 0, start) + 1
-    return bool(re.fullmatch(r"(.*;)?\s*([-*•‣▪–]|\d{1,2}[.)])\s+", text[line_start:start]))
+    return bool(re.fullmatch(rf"(.*;)?{_ITEM_MARKER.pattern}", text[line_start:start]))
 
 
 def score_all(
@@ -259,6 +262,7 @@ def score_all(
         return found / total
 
     bigrams = _bigrams(intent.text)
+    publication = asks_publication(intent)
     w = config.weights()
     for cand, vector, window_vector in zip(cands, sentence_vectors, window_vectors, strict=True):
         text = cand.text
@@ -279,7 +283,7 @@ def score_all(
             if intent.kind == "title"
             else answer_type_score(intent, text, stats.lowercase, stats.df.keys())
         )
-        if asks_publication(intent):
+        if publication:
             f["answer_type"] *= publication_score(text, cand.is_label)
         if intent.kind == "person" and cand.quoting and not _named(speaker, intent):
             # "Who said ...?": the person quoted, and their role ("which inspector ...?")

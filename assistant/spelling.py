@@ -27,8 +27,11 @@ class NameSpeller:
         self.names: set[str] = set()  # capitalised words, as written ("Adderley")
         self.hyphenated: dict[tuple[str, str], str] = {}  # ("tiffin", "brown"): "Tiffin-Brown"
         texts_seen = list(texts)
+        lowercase: set[str] = set()  # words the documents write in lower case somewhere
         for text in texts_seen:
-            self.words.update(w.lower() for w in _WORD.findall(text))
+            found_words = _WORD.findall(text)
+            self.words.update(w.lower() for w in found_words)
+            lowercase.update(w for w in found_words if w.islower())
             self.names.update(
                 m.group(0) for m in _CAPITALISED.finditer(text) if "-" not in m.group(0)
             )
@@ -37,10 +40,10 @@ class NameSpeller:
         # "polit": "POLIT", "adderley": "Adderley": an acronym or a person's name, which
         # the documents never write in lower case.
         forms: dict[str, set[str]] = {}
-        lowercase = {w for text in texts_seen for w in _WORD.findall(text) if w.islower()}
+        in_lower_case = frozenset(lowercase)
         for text in texts_seen:
             found = _ACRONYM.findall(text)
-            found += [w for n in person_names(text, frozenset(lowercase)) for w in n.split()]
+            found += [w for n in person_names(text, in_lower_case) for w in n.split()]
             for word in found:
                 forms.setdefault(word.lower(), set()).add(word)
         self.cased = {
@@ -48,6 +51,7 @@ class NameSpeller:
             for low, written in forms.items()
             if len(written) == 1 and low not in lowercase and len(low) >= 3
         }
+        self._cased_forms = set(self.cased.values())
         self._by_initial: dict[str, list[str]] = {}
         for name in self.names:
             if len(name) >= 5:
@@ -68,7 +72,7 @@ class NameSpeller:
         if word in self.cased:
             return self.cased[word]
         near = self._near(word)
-        return near if near is not None and near in self.cased.values() else word
+        return near if near is not None and near in self._cased_forms else word
 
     def _split(self, m: re.Match[str]) -> str:
         """ "Early-Help" as "Early Help", when the documents never hyphenate it."""
