@@ -63,6 +63,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         said = " ".join(last.statements[0].text.split()[:40])
         return f"{question.rstrip()} ({said})"
     referents = _referents(history[-1])
+    if not _sure_of(question, history[-1], referents):
+        # "What type of cases does it go through?" after "What did the force set up in
+        # 2020?": "it" is what the answer named, not the force. Rather than guess, carry
+        # the earlier question along whole.
+        return _carry_years(f"{question.rstrip()} ({previous.rstrip(' ?')})", previous)
     resolved = _resolve(question, referents)
     if resolved == question or _CAUSED.search(question):
         # Nothing to substitute, or "what prompted it?": "it" is the event the earlier
@@ -76,6 +81,24 @@ _CAUSED = re.compile(
     r"(it|that|this|them)\b",
     re.I,
 )
+
+
+def _sure_of(question: str, turn: Turn, referents: list[str]) -> bool:
+    """Is it clear what the question's pronoun or "that ..." points to? It is when the last
+    question asked for a name ("Which team ...?": the one its answer gives), when "he" or
+    "she" needs a person, or when the noun after "that" is in a phrase of the last turn
+    ("that team" after the MOSOVO team). "That decision" after a question about what
+    Heart reported is none of these."""
+    if _ENTITY_QUESTION.match(turn.searched_for):
+        return True
+    pronoun = _outer_pronoun(question)
+    if pronoun and pronoun.group(1).lower() in _PERSONAL:
+        return True
+    return any(
+        m.group(2).lower() in ref.lower()
+        for m in _DEMONSTRATIVE.finditer(question)
+        for ref in referents
+    )
 
 
 def _names_nothing(question: str) -> bool:

@@ -123,3 +123,25 @@ def test_a_short_follow_up_without_a_subject_of_its_own_keeps_the_year():
     # One with a name or a year of its own stands alone.
     assert rewrite("What does MOSOVO stand for?", history) == "What does MOSOVO stand for?"
     assert rewrite("Who responded in 2021?", history) == "Who responded in 2021?"
+
+
+def test_it_after_what_did_someone_do_is_not_guessed_to_be_the_doer():
+    # "it" is what the force set up (the answer), not the force: the earlier question
+    # comes along whole instead of a wrong name.
+    history = [
+        turn(
+            "What did Northamptonshire Police introduce in April 2020?",
+            "A positive initiative introduced by the Force called the Multi Agency Daily "
+            "Risk Assessment (MADRA), established in April 2020.",
+        )
+    ]
+    rewritten = rewrite("Who takes part in it?", history)
+    assert not rewritten.startswith("Who takes part in Northamptonshire Police")
+    assert "What did Northamptonshire Police introduce in April 2020" in rewritten
+
+
+def test_that_with_a_noun_the_last_turn_never_used_is_not_glued_to_a_name():
+    history = [turn("What did Heart say the inspectorate would do in 2019?")]
+    rewritten = rewrite("Why did it make that choice?", history)
+    assert "Heart choice" not in rewritten and "Heart's choice" not in rewritten
+    assert "What did Heart say the inspectorate would do in 2019" in rewritten
