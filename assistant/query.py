@@ -271,7 +271,7 @@ QUESTION_WORDS = (
 )
 
 # A question typed as keywords, not a sentence: "2013 HMIC return date".
-_KEYWORDS = rf"^(?!({QUESTION_WORDS}|tell|give|show|list|name|i|we)\b)[\w'’ -]{{1,60}}\b"
+_KEYWORDS = rf"^(?!({QUESTION_WORDS}|tell|give|show|list|name|i|we)\b)[\w'’ -]{{1,100}}\b"
 
 # A purpose: "What was it meant to achieve?", "What is the aim of MADRA?"
 _PURPOSE_ASKED = (
@@ -290,7 +290,8 @@ _DATE_ADJECTIVES = r"((exact|precise|actual|official|publication|release|start|e
 _PERSON_ROLES = (
     r"(officers?|officials?|inspectors?|chief constable|constable|spokes(man|woman|person)|"
     r"judge|commissioner|minister|leader|director|executive|councillor|detective|"
-    r"superintendent|sergeant|manager|victim|killer|father|mother|chair(man|woman|person)?)"
+    r"superintendent|sergeant|manager|victim|killer|father|mother|chair(man|woman|person)?|"
+    r"journalist|reporter|author|writer)"
 )
 
 # A word describing the noun after "which" ("which police force"), not a verb or article
@@ -336,7 +337,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"^(who|whom|whose)\b",
         r"\b(who|whom) (is|was|were|are|did|said|leads|led|runs|ran|killed)\b",
         # Not "which officers' records ...": whose records, by a kind of officer, not a name.
-        rf"\bwhich (person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?!['’])",
+        rf"\bwhich (?:{_MODIFIER}){{0,2}}(person|people|m[ae]n|wom[ae]n|{_PERSON_ROLES})\b(?!['’])",
         r"\bwhat is (his|her|their) name\b",
         rf"\bname of (the |an? )?([\w'’-]+ ){{0,3}}?{_PERSON_ROLES}\b",
         # "Dylan Tiffin-Brown father", "NSCB chair 2019"

@@ -42,6 +42,11 @@ pytestmark = pytest.mark.unit
         ("MOSOVO budget 2021", "number"),
         ("What was the force's budget for child protection?", "number"),
         ("NSCB chair 2019", "person"),
+        # However many words the keywords run to.
+        (
+            "Northamptonshire Police national child protection inspection report release date",
+            "date",
+        ),
         ("HMICFRS full name", "acronym"),
         ("Give me the full title of the HMICFRS report", "title"),
         ("What did the inspectorate say about the backlog of devices?", "finding"),
@@ -72,6 +77,9 @@ pytestmark = pytest.mark.unit
         ("What age was Raphael Kennedy?", "number"),
         ("Which official spoke for the council?", "person"),
         ("Which judge sentenced Raphael Kennedy?", "person"),
+        # A role with words before it is still a person's.
+        ("Which senior police officer commented in 2021?", "person"),
+        ("Which local newspaper reporter covered the 2013 story?", "person"),
         ("What was the name of the HMICFRS inspector in 2021?", "person"),
         ("What did the force spend on MADRA?", "number"),
         ("Where did Dylan Tiffin-Brown live?", "place"),
