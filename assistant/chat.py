@@ -63,15 +63,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         said = " ".join(last.statements[0].text.split()[:40])
         return f"{question.rstrip()} ({said})"
     referents = _referents(history[-1])
-    if not _sure_of(question, history[-1], referents):
-        # "What type of cases does it go through?" after "What did the force set up in
-        # 2020?": "it" is what the answer named, not the force. Rather than guess, carry
-        # the earlier question along whole.
-        return _carry_years(f"{question.rstrip()} ({previous.rstrip(' ?')})", previous)
-    resolved = _resolve(question, referents)
+    sure = _sure_of(question, history[-1], referents)
+    resolved = _resolve(question, referents) if sure else question
     if resolved == question or _CAUSED.search(question):
-        # Nothing to substitute, or "what prompted it?": "it" is the event the earlier
-        # question asked about, not a name in it. Carry the earlier question along.
+        # Nothing sure to substitute, or "what prompted it?": carry the earlier question
+        # along whole rather than guess. ("What type of cases does it go through?" after
+        # "What did the force set up in 2020?": "it" is what the answer named, not the
+        # force; in "what prompted it?", the event the earlier question asked about.)
         resolved = f"{question.rstrip()} ({previous.rstrip(' ?')})"
     return _carry_years(resolved, previous)
 
