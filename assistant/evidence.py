@@ -42,17 +42,18 @@ class ScoringConfig:
     `python evals/fit_weights.py` (a conditional-logit fit of which sentence answers)."""
 
     semantic: float = 1.0
-    semantic_window: float = 0.504
-    lexical: float = 0.893
-    window: float = 0.685
-    phrase: float = 0.667
-    answer_type: float = 0.945
-    passage_rank: float = 0.154
-    passage_similarity: float = -0.038
+    semantic_window: float = 0.591
+    lexical: float = 1.024
+    window: float = 1.499
+    phrase: float = 0.336
+    answer_type: float = 1.251
+    passage_rank: float = 0.276
+    passage_similarity: float = -0.169
     year: float = 0.3  # YEAR_FLOOR: the fit gives ~0
-    short: float = -0.105
-    length: float = 0.126
+    short: float = 0.27
+    length: float = 0.403
     tense_mismatch: float = TENSE_DEMOTION
+    answers: float = 2.342  # the reader model's similarity of question and sentence
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -242,9 +243,11 @@ def score_all(
     stats: CorpusStats,
     config: ScoringConfig,
     related: dict[str, list[tuple[str, float]]] | None = None,
+    answers: Sequence[float] | None = None,
 ) -> None:
     """Fill in each candidate's features and weighted score. `related` maps a question
-    term to corpus terms of like meaning, which count as partial matches."""
+    term to corpus terms of like meaning, which count as partial matches; `answers` are
+    the reader model's similarities of the question to each candidate."""
     q = np.asarray(question_vector)
     weights = {t: stats.idf(t) for t in intent.terms}
     total = sum(weights.values()) or 1.0
@@ -264,7 +267,9 @@ def score_all(
     bigrams = _bigrams(intent.text)
     publication = asks_publication(intent)
     w = config.weights()
-    for cand, vector, window_vector in zip(cands, sentence_vectors, window_vectors, strict=True):
+    answers = answers if answers is not None else [0.0] * len(cands)
+    rows = zip(cands, sentence_vectors, window_vectors, answers, strict=True)
+    for cand, vector, window_vector, answer_similarity in rows:
         text = cand.text
         cand.quoting = attribution(cand.doc.text, cand.start, stats.lowercase)
         speaker = cand.quoting.speaker if cand.quoting else ""
@@ -298,6 +303,7 @@ def score_all(
         f["short"] = 1.0 if len(text.split()) < 8 else 0.0
         f["length"] = math.log1p(len(text.split())) / 5
         f["tense_mismatch"] = float(tense_mismatch(intent, text))
+        f["answers"] = answer_similarity
         cand.score = sum(w[name] * value for name, value in f.items())
 
 

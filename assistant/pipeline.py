@@ -16,6 +16,7 @@ from assistant.corpus import load_corpus
 from assistant.embed import MODEL_ID, load_embedder
 from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
+from assistant.reader_model import ReaderModel, load_reader
 from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.settings import Settings
 from assistant.spelling import NameSpeller
@@ -41,6 +42,12 @@ class Pipeline:
     @cached_property
     def embed_model(self) -> BaseEmbedding:
         return self._embed_model or load_embedder()
+
+    @cached_property
+    def reader_model(self) -> ReaderModel | None:
+        """The adapted model that judges which sentence answers; it goes with the bundled
+        embedding model (a pipeline with another embedder, as in unit tests, has none)."""
+        return load_reader() if self.model_id == MODEL_ID else None
 
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
@@ -76,7 +83,9 @@ class Pipeline:
             config = AnswerConfig()
             if self.settings.abstain_threshold is not None:
                 config = AnswerConfig(abstain_threshold=self.settings.abstain_threshold)
-            self._extractive = ExtractiveAnswerer(reader, self.embed_model, config)
+            self._extractive = ExtractiveAnswerer(
+                reader, self.embed_model, config, model=self.reader_model
+            )
         return self._extractive
 
     @property

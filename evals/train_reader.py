@@ -1,0 +1,208 @@
+"""Train the reader's adapter (`assistant/reader_model.py`) on the eval set's tune split;
+held-out cases are never read.
+
+For every answerable tune case, the final turn's candidate sentences are labelled by
+whether they hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter
+trained so that the question's vector lies nearer a fact-bearing sentence than the other
+candidates (a softmax over one such sentence, the 7 best-scoring others and 8 at random,
+at temperature 0.05). Only the adapter learns; the base weights stay as verified.
+
+    .venv/bin/python evals/train_reader.py          # assistant/models/reader-adapter.safetensors
+    .venv/bin/python evals/train_reader.py --folds  # and evals/reader-oof.json.gz
+
+With `--folds`, it also trains one adapter per batch of cases left out (the cases written
+first, then each blind batch) and records each case's similarities from the adapter that
+never saw it. `fit_weights.py` fits the scoring weights and abstention on those: an
+adapter's similarities for the cases it was trained on flatter it. About 5 minutes per
+adapter on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.embed import WEIGHTS_SHA256
+from assistant.evals import Case, fact_present, load_cases
+from assistant.pipeline import Pipeline
+from assistant.reader_model import (
+    ADAPTER_PATH,
+    adapted_layers,
+    base_model,
+    mean_pooled,
+)
+from assistant.settings import Settings
+
+OOF_PATH = Path("evals/reader-oof.json.gz")
+CONFIG = {"rank": 8, "alpha": 16, "epochs": 2, "lr": 3e-4, "tau": 0.05, "negatives": 15, "seed": 0}
+_BATCH = re.compile(r"^(fresh|blind\d+)-")
+
+
+@dataclass
+class Example:
+    case_id: str
+    group: str  # the batch the case was written in
+    question: str  # as searched for (a follow-up rewritten)
+    texts: list[str]  # the candidate sentences
+    labels: list[bool]  # holds a required fact
+    scores: list[float]  # the answerer's score without the adapter
+
+
+def batch_of(case: Case) -> str:
+    m = _BATCH.match(case.id)
+    return m.group(1) if m else "first"
+
+
+def examples(pipeline: Pipeline, cases: list[Case]) -> list[Example]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fit_weights import final_turn
+
+    found = []
+    for case in cases:
+        answer, _, ranked = final_turn(pipeline, case)
+        labels = [any(fact_present(c.text, f) for f in case.facts) for c in ranked]
+        if any(labels):
+            found.append(
+                Example(
+                    case_id=case.id,
+                    group=batch_of(case),
+                    question=answer.searched_for,
+                    texts=[c.text for c in ranked],
+                    labels=labels,
+                    scores=[c.score for c in ranked],
+                )
+            )
+    return found
+
+
+class _LoRA:
+    """A linear layer plus a trainable low-rank update."""
+
+    def __new__(cls, base: Any, rank: int, scale: float) -> Any:
+        import torch
+
+        class LoRA(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.base = base
+                self.a = torch.nn.Parameter(
+                    torch.randn(rank, base.in_features) / base.in_features**0.5
+                )
+                self.b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
+
+            def forward(self, x: Any) -> Any:
+                return self.base(x) + (x @ self.a.T @ self.b.T) * scale
+
+        return LoRA()
+
+
+def train(data: list[Example], config: dict[str, Any] = CONFIG) -> dict[str, Any]:
+    """The adapter's tensors ("{layer}.a", "{layer}.b"), trained on the examples."""
+    import torch
+
+    torch.manual_seed(config["seed"])
+    rnd = random.Random(config["seed"])
+    model, tokenizer = base_model()
+    for p in model.parameters():
+        p.requires_grad = False
+    wrapped = {}
+    for name, (holder, attr) in adapted_layers(model).items():
+        wrapped[name] = _LoRA(
+            getattr(holder, attr), config["rank"], config["alpha"] / config["rank"]
+        )
+        setattr(holder, attr, wrapped[name])
+    params = [p for m in wrapped.values() for p in (m.a, m.b)]
+    opt = torch.optim.AdamW(params, lr=config["lr"], weight_decay=0.0)
+    steps = config["epochs"] * len(data)
+    warmup = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps - s) / steps)
+    )
+    model.train()
+    order = list(data)
+    for _ in range(config["epochs"]):
+        rnd.shuffle(order)
+        for ex in order:
+            pos = [i for i, x in enumerate(ex.labels) if x]
+            neg = [i for i, x in enumerate(ex.labels) if not x]
+            hard = sorted(neg, key=lambda i: -ex.scores[i])[: config["negatives"] // 2]
+            rest = [i for i in neg if i not in hard]
+            rnd.shuffle(rest)
+            picked = [rnd.choice(pos), *hard, *rest[: config["negatives"] - len(hard)]]
+            v = mean_pooled(model, tokenizer, [ex.question] + [ex.texts[i] for i in picked])
+            logits = (v[1:] @ v[0]) / config["tau"]
+            loss = torch.nn.functional.cross_entropy(logits[None], torch.tensor([0]))
+            loss.backward()
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+    return {
+        key: tensor.detach().clone().contiguous()
+        for name, m in wrapped.items()
+        for key, tensor in ((f"{name}.a", m.a), (f"{name}.b", m.b))
+    }
+
+
+def save(tensors: dict[str, Any], path: Path, cases: int) -> None:
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"base_sha256": WEIGHTS_SHA256, "config": json.dumps(CONFIG), "cases": str(cases)}
+    save_file(tensors, str(path), metadata=meta)
+
+
+def similarities(tensors: dict[str, Any], data: list[Example]) -> dict[str, dict[str, float]]:
+    """Each case's candidate similarities under the adapter: case id: {sentence: cosine}."""
+    from assistant.reader_model import ReaderModel, merge_adapter
+
+    model, tokenizer = base_model()
+    merge_adapter(model, tensors, CONFIG["alpha"] / CONFIG["rank"])
+    reader = ReaderModel(model, tokenizer)
+    return {
+        ex.case_id: dict(zip(ex.texts, reader.similarities(ex.question, ex.texts), strict=True))
+        for ex in data
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", action="store_true", help="also write out-of-fold similarities")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    pipeline = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
+    pipeline.reader_model = None  # candidates scored as without the adapter
+    answerer = pipeline.extractive
+    answerer.scoring = replace(answerer.scoring, answers=0.0)
+    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune" and c.answerable]
+    data = examples(pipeline, cases)
+    print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
+
+    t = time.time()
+    save(train(data), ADAPTER_PATH, len(data))
+    print(f"adapter written to {ADAPTER_PATH} ({time.time() - t:.0f} s)", file=sys.stderr)
+    if args.folds:
+        oof: dict[str, dict[str, float]] = {}
+        for group in sorted({ex.group for ex in data}):
+            t = time.time()
+            held = [ex for ex in data if ex.group == group]
+            oof |= similarities(train([ex for ex in data if ex.group != group]), held)
+            print(
+                f"  without {group} ({len(held)} cases): {time.time() - t:.0f} s", file=sys.stderr
+            )
+        rounded = {c: {t: round(x, 5) for t, x in sims.items()} for c, sims in oof.items()}
+        OOF_PATH.write_bytes(gzip.compress(json.dumps(rounded, sort_keys=True).encode(), mtime=0))
+        print(f"out-of-fold similarities written to {OOF_PATH}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
