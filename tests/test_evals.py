@@ -28,7 +28,9 @@ def test_the_eval_set_is_big_and_varied_enough():
     assert sum(bool(c.turns) for c in CASES) >= 5
     assert {d for c in CASES for d in c.docs} == set(DOCS), "every document is covered"
     heldout = sum(c.split == "heldout" for c in CASES)
-    assert 0.15 <= heldout / len(CASES) <= 0.3
+    # Each held-out batch retires into tune once its results are seen, and the next is
+    # about the same size, so the share shrinks as the set grows (64 of 460 is 14%).
+    assert heldout >= 60 and 0.12 <= heldout / len(CASES) <= 0.3
     assert any(c.split == "heldout" and not c.answerable for c in CASES)
 
 
