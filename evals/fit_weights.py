@@ -52,6 +52,15 @@ class OutOfFold:
         self.oof = oof
         self.case: dict[str, float] = {}
 
+    @classmethod
+    def load(cls, live: SimilarityModel | None, path: Path = OOF_PATH) -> OutOfFold:
+        """The similarities `train_reader.py --folds` wrote."""
+        return cls(live, json.loads(gzip.decompress(path.read_bytes())))
+
+    def use(self, case_id: str) -> None:
+        """Score the sentences of this case next."""
+        self.case = self.oof.get(case_id, {})
+
     def similarities(self, question: str, texts: Sequence[str]) -> list[float]:
         live = self.live.similarities(question, texts) if self.live else [0.0] * len(texts)
         return [self.case.get(t, x) for t, x in zip(texts, live, strict=True)]
@@ -61,7 +70,7 @@ def final_turn(pipeline: Pipeline, case: Case) -> tuple[Answer, Intent, list[Can
     """The case's last answer, and every candidate sentence it was chosen from, scored."""
     model = pipeline.extractive.model
     if isinstance(model, OutOfFold):
-        model.case = model.oof.get(case.id, {})
+        model.use(case.id)
     turns, passages = converse(pipeline, case.questions)
     answer = turns[-1].answer
     intent = analyse(answer.searched_for)
@@ -142,8 +151,7 @@ def calibrate_abstention(
 def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     pipeline = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
-    oof = json.loads(gzip.decompress(OOF_PATH.read_bytes()))
-    pipeline.extractive.model = OutOfFold(pipeline.reader_model, oof)
+    pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
     cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
 
     data = ranking_data(pipeline, cases)

@@ -9,8 +9,6 @@ by batch and overall.
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import sys
 from pathlib import Path
@@ -20,7 +18,7 @@ from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fit_weights import OOF_PATH, OutOfFold
+from fit_weights import OutOfFold
 from train_reader import batch_of
 
 SHOWN = ("cases", "answer_correctness", "abstention_precision", "abstention_recall", "passed")
@@ -29,12 +27,12 @@ SHOWN = ("cases", "answer_correctness", "abstention_precision", "abstention_reca
 def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     pipeline = Pipeline(Settings.from_env(os.environ))
-    model = OutOfFold(pipeline.reader_model, json.loads(gzip.decompress(OOF_PATH.read_bytes())))
+    model = OutOfFold.load(pipeline.reader_model)
     pipeline.extractive.model = model
     cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
     results = []
     for case in cases:
-        model.case = model.oof.get(case.id, {})
+        model.use(case.id)
         results.append(run_case(pipeline, case))
     batches = {c.id: batch_of(c) for c in cases}
     groups = {"all": results} | {

@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from assistant.embed import WEIGHTS_SHA256
 from assistant.evals import Case, fact_present, load_cases
 from assistant.pipeline import Pipeline
@@ -42,7 +44,9 @@ from assistant.reader_model import (
 )
 from assistant.settings import Settings
 
-OOF_PATH = Path("evals/reader-oof.json.gz")
+sys.path.insert(0, str(Path(__file__).parent))
+from fit_weights import OOF_PATH, final_turn
+
 CONFIG = {"rank": 8, "alpha": 16, "epochs": 2, "lr": 3e-4, "tau": 0.05, "negatives": 15, "seed": 0}
 _BATCH = re.compile(r"^(fresh|blind\d+)-")
 
@@ -63,9 +67,6 @@ def batch_of(case: Case) -> str:
 
 
 def examples(pipeline: Pipeline, cases: list[Case]) -> list[Example]:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from fit_weights import final_turn
-
     found = []
     for case in cases:
         answer, _, ranked = final_turn(pipeline, case)
@@ -84,31 +85,22 @@ def examples(pipeline: Pipeline, cases: list[Case]) -> list[Example]:
     return found
 
 
-class _LoRA:
+class LoRA(torch.nn.Module):
     """A linear layer plus a trainable low-rank update."""
 
-    def __new__(cls, base: Any, rank: int, scale: float) -> Any:
-        import torch
+    def __init__(self, base: torch.nn.Linear, rank: int, scale: float) -> None:
+        super().__init__()
+        self.base = base
+        self.scale = scale
+        self.a = torch.nn.Parameter(torch.randn(rank, base.in_features) / base.in_features**0.5)
+        self.b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
 
-        class LoRA(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.base = base
-                self.a = torch.nn.Parameter(
-                    torch.randn(rank, base.in_features) / base.in_features**0.5
-                )
-                self.b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
-
-            def forward(self, x: Any) -> Any:
-                return self.base(x) + (x @ self.a.T @ self.b.T) * scale
-
-        return LoRA()
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
 
 
 def train(data: list[Example], config: dict[str, Any] = CONFIG) -> dict[str, Any]:
     """The adapter's tensors ("{layer}.a", "{layer}.b"), trained on the examples."""
-    import torch
-
     torch.manual_seed(config["seed"])
     rnd = random.Random(config["seed"])
     model, tokenizer = base_model()
@@ -116,7 +108,7 @@ def train(data: list[Example], config: dict[str, Any] = CONFIG) -> dict[str, Any
         p.requires_grad = False
     wrapped = {}
     for name, (holder, attr) in adapted_layers(model).items():
-        wrapped[name] = _LoRA(
+        wrapped[name] = LoRA(
             getattr(holder, attr), config["rank"], config["alpha"] / config["rank"]
         )
         setattr(holder, attr, wrapped[name])
