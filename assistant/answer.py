@@ -26,7 +26,6 @@ from assistant.answer_types import (
 )
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
-from assistant.embed import VectorCache
 from assistant.evidence import (
     Candidate,
     CorpusStats,
@@ -67,9 +66,6 @@ TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
 RELATED_SIMILARITY = 0.25
-# How far below the reader model's no-answer line (in its cosine) counts as one unit of
-# doubt that the best sentence answers.
-NO_ANSWER_UNIT = 0.1
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ class AnswerConfig:
     # Calibrated on the eval set's tune split with `python evals/fit_weights.py` (which
     # also fits the penalties below, on the reader model's out-of-fold similarities);
     # `assistant eval --calibrate` re-checks the threshold.
-    abstain_threshold: float = 1.526
+    abstain_threshold: float = 2.356
     max_statements: int = 3
     # A further statement scores within this of the best. Chosen on the tune split with
     # out-of-fold reader similarities: 0.3 / 0.5 / 0.7 / 0.9 gave 73.9% / 75.9% / 77.5% /
@@ -85,13 +81,12 @@ class AnswerConfig:
     extra_margin: float = 0.7
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
-    unknown_word_penalty: float = 0.5  # per question name or year the corpus lacks
+    unknown_word_penalty: float = 2.0  # per question name or year the corpus lacks
     absent_name_penalty: float = 3.0  # the question names what the best source never does
-    missing_type_penalty: float = 2.0  # times how far the best sentence is from the kind asked
-    tense_penalty: float = 3.0  # a plan for what happened, or a past event for what is to come
-    unrelated_penalty: float = 1.0  # the best sentence is barely about the question at all
+    missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
+    tense_penalty: float = 2.0  # a plan for what happened, or a past event for what is to come
+    unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
     other_subject_penalty: float = 3.0  # it gives that of another year or another team
-    no_answer_penalty: float = 0.5  # per unit the reader model puts it below its no-answer line
 
 
 def _asks_label(intent: Intent) -> bool:
@@ -135,7 +130,7 @@ class ExtractiveAnswerer:
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
         self.stats = CorpusStats(list(reader.chunks.values()))
-        self._vectors = VectorCache(embed_model.get_text_embedding_batch)
+        self._vectors: dict[str, list[float]] = {}  # text: its embedding
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
         docs = reader.documents.values()
@@ -313,10 +308,6 @@ class ExtractiveAnswerer:
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
             # officers have 31 cases" for "what is the MOSOVO team's caseload?".
             "other_subject": float(typed and _about_another(intent, best.text, best.doc)),
-            # The reader model, trained on unanswerable questions too, places it below the
-            # line where it expects no answer: "Who heads the new command?" finds the
-            # sentence about the command, but nothing in it says who heads it.
-            "no_answer": max(0.0, -best.features["answers"]) / NO_ANSWER_UNIT,
         }
 
     def _acronym_known(self, acronym: str) -> bool:
@@ -398,14 +389,21 @@ class ExtractiveAnswerer:
             "tense": cfg.tense_penalty,
             "unrelated": cfg.unrelated_penalty,
             "other_subject": cfg.other_subject_penalty,
-            "no_answer": cfg.no_answer_penalty,
         }
         doubts = self.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
     def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
-        """Vectors of the candidates' own text (or of their windows)."""
-        return self._vectors([c.doc.text[slice(*c.window)] if window else c.text for c in cands])
+        """Vectors of the candidates' own text (or of their windows), cached by text: the
+        same sentence recurs across questions, and across documents that repeat it."""
+        texts = [c.doc.text[slice(*c.window)] if window else c.text for c in cands]
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            vectors = self.embed_model.get_text_embedding_batch(todo)
+            if len(self._vectors) > 50_000:
+                self._vectors.clear()
+            self._vectors.update(zip(todo, vectors, strict=True))
+        return [self._vectors[t] for t in texts]
 
     def _compose(self, ranked: list[Candidate]) -> tuple[list[Statement], list[Citation]]:
         cfg = self.config

@@ -6,12 +6,12 @@ tune and held-out splits apart. Rendering and the regression gate are in `evalre
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 import yaml
 from pydantic import BaseModel, model_validator
 
@@ -229,24 +229,14 @@ def best_threshold(rows: Sequence[tuple[float, bool, bool]], slack: int = 1) -> 
     the most cases (answered correctly, or abstained when unanswerable). Among cuts within
     `slack` cases of the best, the one furthest from any case wins: a threshold on a knife
     edge between two tune cases would not carry over to new questions."""
-    if not rows:
+    levels = sorted({c for c, _, _ in rows})
+    scored = []
+    for low, high in itertools.pairwise(levels):
+        cut = (low + high) / 2
+        passed = sum((c >= cut and ok) if answerable else c < cut for c, answerable, ok in rows)
+        scored.append((passed, high - low, cut))
+    if not scored:
         return 0.0, 0
-    conf, answerable, ok = (np.array(column) for column in zip(*rows, strict=True))
-    return best_cut(conf, answerable & ok, ~answerable, slack)
-
-
-def best_cut(
-    conf: np.ndarray, right: np.ndarray, unanswerable: np.ndarray, slack: int = 1
-) -> tuple[float, int]:
-    """`best_threshold` on arrays: each case's confidence, whether its answer is right,
-    whether it is unanswerable."""
-    levels, at = np.unique(conf, return_inverse=True)
-    if len(levels) < 2:
-        return 0.0, 0
-    right_at = np.bincount(at, right.astype(float), len(levels))
-    refused_at = np.bincount(at, unanswerable.astype(float), len(levels))
-    # a cut between levels i and i + 1 answers the cases above it and refuses the rest
-    passed = np.cumsum(refused_at)[:-1] + np.cumsum(right_at[::-1])[::-1][1:]
-    near_best = passed >= passed.max() - slack
-    i = int(np.argmax(np.where(near_best, np.diff(levels), -1.0)))
-    return round(float(levels[i] + levels[i + 1]) / 2, 4), int(passed[i])
+    most = max(p for p, _, _ in scored)
+    passed, _, cut = max((s for s in scored if s[0] >= most - slack), key=lambda s: s[1])
+    return round(cut, 4), passed

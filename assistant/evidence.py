@@ -42,18 +42,18 @@ class ScoringConfig:
     `python evals/fit_weights.py` (a conditional-logit fit of which sentence answers)."""
 
     semantic: float = 1.0
-    semantic_window: float = 0.576
-    lexical: float = 0.986
-    window: float = 1.521
-    phrase: float = 0.337
-    answer_type: float = 1.15
-    passage_rank: float = 0.256
-    passage_similarity: float = -0.152
+    semantic_window: float = 0.591
+    lexical: float = 1.024
+    window: float = 1.499
+    phrase: float = 0.336
+    answer_type: float = 1.251
+    passage_rank: float = 0.276
+    passage_similarity: float = -0.169
     year: float = 0.3  # YEAR_FLOOR: the fit gives ~0
-    short: float = 0.252
-    length: float = 0.424
+    short: float = 0.27
+    length: float = 0.403
     tense_mismatch: float = TENSE_DEMOTION
-    answers: float = 2.789  # the reader model's similarity, relative to its no-answer line
+    answers: float = 2.342  # the reader model's similarity of question and sentence
 
     def weights(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -6,11 +6,6 @@ product B·A of rank `rank` added to its weight), trained on the eval set's tune
 `evals/train_reader.py` and committed in `assistant/models/` (1.3 MB, where the whole
 model is 90 MB). It is merged into a second copy of the verified base weights at load
 time; retrieval keeps the unadapted model, so the index does not change.
-
-Unanswerable questions train it too: a learned cosine, the no-answer line, competes with
-every candidate sentence, and is the right choice when none of them answers. The reader
-reports a sentence's similarity to the question relative to that line, so a negative value
-says the model expects no answer in it.
 """
 
 from __future__ import annotations
@@ -23,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embed import WEIGHTS_SHA256, VectorCache, bundled_model_dir, verify_weights
+from assistant.embed import WEIGHTS_SHA256, bundled_model_dir, verify_weights
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"
@@ -75,37 +70,33 @@ def mean_pooled(model: Any, tokenizer: Any, texts: Sequence[str]) -> Any:
 
 
 class ReaderModel:
-    """How well each sentence answers a question: the cosine of their adapted vectors,
-    less the no-answer line (below 0, the model expects no answer there)."""
+    """How well each sentence answers a question: the cosine of their adapted vectors."""
 
-    def __init__(
-        self, model: Any, tokenizer: Any, no_answer_line: float = 0.0, batch_size: int = 32
-    ) -> None:
+    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 32) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.no_answer_line = no_answer_line
         self.batch_size = batch_size
-        self._vectors = VectorCache(self._compute)
-
-    def _compute(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        with torch.no_grad():
-            return np.concatenate(
-                [
-                    mean_pooled(self.model, self.tokenizer, texts[i : i + self.batch_size]).numpy()
-                    for i in range(0, len(texts), self.batch_size)
-                ]
-            )
+        self._vectors: dict[str, np.ndarray] = {}  # text: its vector, reused across questions
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack(self._vectors(texts)) if texts else np.zeros((0, 384))
+        import torch
+
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if len(self._vectors) + len(todo) > 50_000:
+            self._vectors.clear()
+            todo = list(dict.fromkeys(texts))
+        with torch.no_grad():
+            for i in range(0, len(todo), self.batch_size):
+                part = todo[i : i + self.batch_size]
+                out = mean_pooled(self.model, self.tokenizer, part).numpy()
+                self._vectors.update(zip(part, out, strict=True))
+        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 384))
 
     def similarities(self, question: str, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
         q = self.vectors([question])[0]
-        return [float(v) - self.no_answer_line for v in self.vectors(texts) @ q]
+        return [float(v) for v in self.vectors(texts) @ q]
 
 
 def read_adapter(path: Path = ADAPTER_PATH) -> tuple[dict[str, Any], dict[str, str]]:
@@ -145,4 +136,4 @@ def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     model, tokenizer = base_model()
     config = json.loads(meta.get("config", "{}"))
     merge_adapter(model, tensors, float(config.get("alpha", 16)) / float(config.get("rank", 8)))
-    return ReaderModel(model, tokenizer, float(meta.get("no_answer_line", 0.0)))
+    return ReaderModel(model, tokenizer)

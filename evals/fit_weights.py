@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer import SimilarityModel
-from assistant.evals import Case, best_cut, converse, fact_present, load_cases
+from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
@@ -40,15 +40,7 @@ from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
 OOF_PATH = Path("evals/reader-oof.json.gz")
-DOUBTS = (
-    "unknown_words",
-    "absent_name",
-    "missing_type",
-    "tense",
-    "unrelated",
-    "other_subject",
-    "no_answer",
-)
+DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated", "other_subject")
 
 
 class OutOfFold:
@@ -144,15 +136,13 @@ def calibrate_abstention(
     to larger penalties: a doubt that costs no tune case keeps its full weight, since it
     guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
     grid = [0.0, 0.5, 1.0, 2.0, 3.0]
-    score = np.array([s for s, _, _, _ in rows])
-    doubts = np.array([d for _, d, _, _ in rows])
-    right = np.array([answerable and ok for _, _, answerable, ok in rows])
-    unanswerable = np.array([not answerable for _, _, answerable, _ in rows])
     best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
     for penalties in itertools.product(grid, repeat=len(DOUBTS)):
-        conf = score - doubts @ np.array(penalties)
-        cut, passed = best_cut(conf, right, unanswerable)
-        margin = float(np.abs(conf - cut).min())
+        scored = [
+            (s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows
+        ]
+        cut, passed = best_threshold(scored)
+        margin = min(abs(c - cut) for c, _, _ in scored)
         if (passed, round(margin, 1), sum(penalties)) > best[:3]:
             best = (passed, round(margin, 1), sum(penalties), penalties, cut)
     return best[0], best[3], best[4]

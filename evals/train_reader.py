@@ -1,13 +1,11 @@
 """Train the reader's adapter (`assistant/reader_model.py`) on the eval set's tune split;
 held-out cases are never read.
 
-For every tune case, the final turn's candidate sentences are labelled by whether they
-hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter trained so that
-the question's vector lies nearer a fact-bearing sentence than the other candidates (a
-softmax over one such sentence, the 7 best-scoring others and 8 at random, at temperature
-0.05). A learned no-answer line joins each softmax as one more choice: the right one for
-an unanswerable case, so that its sentences learn to sit below the line and answers above
-it. Only the adapter and the line learn; the base weights stay as verified.
+For every answerable tune case, the final turn's candidate sentences are labelled by
+whether they hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter
+trained so that the question's vector lies nearer a fact-bearing sentence than the other
+candidates (a softmax over one such sentence, the 7 best-scoring others and 8 at random,
+at temperature 0.05). Only the adapter learns; the base weights stay as verified.
 
     .venv/bin/python evals/train_reader.py          # assistant/models/reader-adapter.safetensors
     .venv/bin/python evals/train_reader.py --folds  # and evals/reader-oof.json.gz
@@ -49,18 +47,7 @@ from assistant.settings import Settings
 sys.path.insert(0, str(Path(__file__).parent))
 from fit_weights import OOF_PATH, final_turn
 
-CONFIG = {
-    "rank": 8,
-    "alpha": 16,
-    "epochs": 2,
-    "lr": 3e-4,
-    "tau": 0.05,
-    "negatives": 15,
-    "seed": 0,
-    "no_answer": True,  # unanswerable cases train every candidate below a learned line
-    "no_answer_start": 0.5,
-    "no_answer_lr": 1e-2,
-}
+CONFIG = {"rank": 8, "alpha": 16, "epochs": 2, "lr": 3e-4, "tau": 0.05, "negatives": 15, "seed": 0}
 _BATCH = re.compile(r"^(fresh|blind\d+)-")
 
 
@@ -72,12 +59,6 @@ class Example:
     texts: list[str]  # the candidate sentences
     labels: list[bool]  # holds a required fact
     scores: list[float]  # the answerer's score without the adapter
-    answerable: bool
-
-    @property
-    def trains(self) -> bool:
-        """Answerable with a fact-bearing candidate, or unanswerable."""
-        return any(self.labels) or not self.answerable
 
 
 def batch_of(case: Case) -> str:
@@ -89,17 +70,18 @@ def examples(pipeline: Pipeline, cases: list[Case]) -> list[Example]:
     found = []
     for case in cases:
         answer, _, ranked = final_turn(pipeline, case)
-        found.append(
-            Example(
-                case_id=case.id,
-                group=batch_of(case),
-                question=answer.searched_for,
-                texts=[c.text for c in ranked],
-                labels=[any(fact_present(c.text, f) for f in case.facts) for c in ranked],
-                scores=[c.score for c in ranked],
-                answerable=case.answerable,
+        labels = [any(fact_present(c.text, f) for f in case.facts) for c in ranked]
+        if any(labels):
+            found.append(
+                Example(
+                    case_id=case.id,
+                    group=batch_of(case),
+                    question=answer.searched_for,
+                    texts=[c.text for c in ranked],
+                    labels=labels,
+                    scores=[c.score for c in ranked],
+                )
             )
-        )
     return found
 
 
@@ -117,19 +99,8 @@ class LoRA(torch.nn.Module):
         return self.base(x) + (x @ self.a.T @ self.b.T) * self.scale
 
 
-@dataclass
-class Adapter:
-    tensors: dict[str, Any]  # "{layer}.a", "{layer}.b"
-    no_answer_line: float  # the learned cosine below which a sentence answers nothing
-
-
-def train(data: list[Example], config: dict[str, Any] = CONFIG) -> Adapter:
-    """The adapter trained on the examples.
-
-    A case's loss is a softmax over a fact-bearing sentence and `negatives` others (half the
-    best-scoring, half at random). With `no_answer`, a learned cosine joins each softmax as
-    one more choice, the right one for an unanswerable case: its sentences learn to sit
-    below the line, an answer above it."""
+def train(data: list[Example], config: dict[str, Any] = CONFIG) -> dict[str, Any]:
+    """The adapter's tensors ("{layer}.a", "{layer}.b"), trained on the examples."""
     torch.manual_seed(config["seed"])
     rnd = random.Random(config["seed"])
     model, tokenizer = base_model()
@@ -141,15 +112,8 @@ def train(data: list[Example], config: dict[str, Any] = CONFIG) -> Adapter:
             getattr(holder, attr), config["rank"], config["alpha"] / config["rank"]
         )
         setattr(holder, attr, wrapped[name])
-    line = torch.nn.Parameter(torch.tensor(float(config.get("no_answer_start", 0.5))))
     params = [p for m in wrapped.values() for p in (m.a, m.b)]
-    groups = [{"params": params}]
-    if config.get("no_answer"):
-        groups.append({"params": [line], "lr": config["no_answer_lr"]})
-    else:
-        data = [ex for ex in data if ex.answerable]
-    data = [ex for ex in data if ex.trains]
-    opt = torch.optim.AdamW(groups, lr=config["lr"], weight_decay=0.0)
+    opt = torch.optim.AdamW(params, lr=config["lr"], weight_decay=0.0)
     steps = config["epochs"] * len(data)
     warmup = max(1, int(0.1 * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -165,50 +129,36 @@ def train(data: list[Example], config: dict[str, Any] = CONFIG) -> Adapter:
             hard = sorted(neg, key=lambda i: -ex.scores[i])[: config["negatives"] // 2]
             rest = [i for i in neg if i not in hard]
             rnd.shuffle(rest)
-            picked = [rnd.choice(pos)] if pos else []
-            picked += [*hard, *rest[: config["negatives"] - len(hard)]]
+            picked = [rnd.choice(pos), *hard, *rest[: config["negatives"] - len(hard)]]
             v = mean_pooled(model, tokenizer, [ex.question] + [ex.texts[i] for i in picked])
-            logits = v[1:] @ v[0]
-            if config.get("no_answer"):
-                logits = torch.cat([line[None], logits])
-            # the right choice: the fact-bearing sentence, else the line (first)
-            target = 1 if pos and config.get("no_answer") else 0
-            loss = torch.nn.functional.cross_entropy(
-                logits[None] / config["tau"], torch.tensor([target])
-            )
+            logits = (v[1:] @ v[0]) / config["tau"]
+            loss = torch.nn.functional.cross_entropy(logits[None], torch.tensor([0]))
             loss.backward()
             opt.step()
             sched.step()
             opt.zero_grad()
-    tensors = {
+    return {
         key: tensor.detach().clone().contiguous()
         for name, m in wrapped.items()
         for key, tensor in ((f"{name}.a", m.a), (f"{name}.b", m.b))
     }
-    return Adapter(tensors, round(line.item(), 4) if config.get("no_answer") else 0.0)
 
 
-def save(adapter: Adapter, path: Path, cases: int) -> None:
+def save(tensors: dict[str, Any], path: Path, cases: int) -> None:
     from safetensors.torch import save_file
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "base_sha256": WEIGHTS_SHA256,
-        "config": json.dumps(CONFIG),
-        "cases": str(cases),
-        "no_answer_line": str(adapter.no_answer_line),
-    }
-    save_file(adapter.tensors, str(path), metadata=meta)
+    meta = {"base_sha256": WEIGHTS_SHA256, "config": json.dumps(CONFIG), "cases": str(cases)}
+    save_file(tensors, str(path), metadata=meta)
 
 
-def similarities(adapter: Adapter, data: list[Example]) -> dict[str, dict[str, float]]:
-    """Each case's candidate similarities under the adapter (relative to its no-answer
-    line, as the reader model reports them): case id: {sentence: similarity}."""
+def similarities(tensors: dict[str, Any], data: list[Example]) -> dict[str, dict[str, float]]:
+    """Each case's candidate similarities under the adapter: case id: {sentence: cosine}."""
     from assistant.reader_model import ReaderModel, merge_adapter
 
     model, tokenizer = base_model()
-    merge_adapter(model, adapter.tensors, CONFIG["alpha"] / CONFIG["rank"])
-    reader = ReaderModel(model, tokenizer, adapter.no_answer_line)
+    merge_adapter(model, tensors, CONFIG["alpha"] / CONFIG["rank"])
+    reader = ReaderModel(model, tokenizer)
     return {
         ex.case_id: dict(zip(ex.texts, reader.similarities(ex.question, ex.texts), strict=True))
         for ex in data
@@ -224,15 +174,12 @@ def main() -> int:
     pipeline.reader_model = None  # candidates scored as without the adapter
     answerer = pipeline.extractive
     answerer.scoring = replace(answerer.scoring, answers=0.0)
-    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
+    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune" and c.answerable]
     data = examples(pipeline, cases)
-    learnt = sum(ex.trains for ex in data)
-    print(f"{learnt} of {len(data)} tune cases to learn from", file=sys.stderr)
+    print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
 
     t = time.time()
-    adapter = train(data)
-    save(adapter, ADAPTER_PATH, learnt)
-    print(f"  no-answer line at cosine {adapter.no_answer_line}", file=sys.stderr)
+    save(train(data), ADAPTER_PATH, len(data))
     print(f"adapter written to {ADAPTER_PATH} ({time.time() - t:.0f} s)", file=sys.stderr)
     if args.folds:
         oof: dict[str, dict[str, float]] = {}

@@ -52,56 +52,35 @@ def test_an_incomplete_adapter_is_refused_when_merged(tmp_path: Path) -> None:
         load_reader(path)
 
 
-TEXTS = [
-    "POLIT officers have an average workload of 31 cases.",
-    "The report was published on 24 March 2021.",
-    "Zoë Billingham is HM Inspector of Constabulary.",
-    "Trigger plans are in place for the most frequent missing persons.",
-]
-
-
-@pytest.fixture(scope="module")
-def short_run():  # type: ignore[no-untyped-def]
-    """One short run of the trainer on two answerable questions and one the sentences do
-    not answer; the similarities before (the base model) and after."""
-    sys.path.insert(0, str(ROOT / "evals"))
-    from train_reader import CONFIG, Adapter, Example, similarities, train
-
-    data = [
-        Example(
-            "a", "g", "How busy is the online abuse team?", TEXTS, [1, 0, 0, 0], [0.0] * 4, True
-        ),
-        Example("b", "g", "Who gets a trigger plan?", TEXTS, [0, 0, 0, 1], [0.0] * 4, True),
-        Example("c", "g", "Who leads the online abuse team?", TEXTS, [0] * 4, [0.0] * 4, False),
-    ]
-    trained = train(data, {**CONFIG, "epochs": 6, "negatives": 3})
-    base = Adapter({k: v * 0 for k, v in trained.tensors.items()}, trained.no_answer_line)
-    return similarities(base, data), similarities(trained, data)
-
-
 @pytest.mark.integration
-def test_training_moves_the_question_toward_its_answer(short_run) -> None:  # type: ignore[no-untyped-def]
-    """Each question's answer gains on the other sentences offered with it, by 0.05 in
-    cosine on average (a broken loss or optimiser step would not)."""
-    before, after = short_run
+def test_training_moves_the_question_toward_its_answer() -> None:
+    """One short run of the trainer on two questions: each question's answer gains on the
+    other sentences offered with it, by 0.05 in cosine on average (a broken loss or optimiser step would not)."""
+    sys.path.insert(0, str(ROOT / "evals"))
+    from train_reader import CONFIG, Example, similarities, train
+
+    texts = [
+        "POLIT officers have an average workload of 31 cases.",
+        "The report was published on 24 March 2021.",
+        "Zoë Billingham is HM Inspector of Constabulary.",
+        "Trigger plans are in place for the most frequent missing persons.",
+    ]
+    data = [
+        Example("a", "g", "How busy is the online abuse team?", texts, [1, 0, 0, 0], [0.0] * 4),
+        Example("b", "g", "Who gets a trigger plan?", texts, [0, 0, 0, 1], [0.0] * 4),
+    ]
+    config = {**CONFIG, "epochs": 4, "negatives": 3}
+    trained = train(data, config)
+    before = similarities({k: v * 0 for k, v in trained.items()}, data)  # the base model
+    after = similarities(trained, data)
 
     def margin(sims: dict[str, dict[str, float]], case: str, answer: str) -> float:
         others = [s for t, s in sims[case].items() if t != answer]
         return sims[case][answer] - max(others)
 
-    answers = {"a": TEXTS[0], "b": TEXTS[3]}
+    answers = {ex.case_id: ex.texts[ex.labels.index(1)] for ex in data}
     gains = [margin(after, c, a) - margin(before, c, a) for c, a in answers.items()]
     assert sum(gains) / len(gains) > 0.05
-
-
-@pytest.mark.integration
-def test_training_puts_an_unanswered_question_below_the_no_answer_line(short_run) -> None:  # type: ignore[no-untyped-def]
-    """The reader reports similarity relative to its learned no-answer line: after
-    training, every sentence offered for the question they do not answer is below it, and
-    each answer above it."""
-    _, after = short_run
-    assert max(after["c"].values()) < 0
-    assert after["a"][TEXTS[0]] > 0 and after["b"][TEXTS[3]] > 0
 
 
 @pytest.mark.integration
