@@ -26,6 +26,7 @@ from assistant.answer_types import (
 )
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
+from assistant.embed import VectorCache
 from assistant.evidence import (
     Candidate,
     CorpusStats,
@@ -130,7 +131,7 @@ class ExtractiveAnswerer:
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
         self.stats = CorpusStats(list(reader.chunks.values()))
-        self._vectors: dict[str, list[float]] = {}  # text: its embedding
+        self._vectors = VectorCache(embed_model.get_text_embedding_batch)
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
         docs = reader.documents.values()
@@ -394,16 +395,8 @@ class ExtractiveAnswerer:
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
     def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
-        """Vectors of the candidates' own text (or of their windows), cached by text: the
-        same sentence recurs across questions, and across documents that repeat it."""
-        texts = [c.doc.text[slice(*c.window)] if window else c.text for c in cands]
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if todo:
-            vectors = self.embed_model.get_text_embedding_batch(todo)
-            if len(self._vectors) > 50_000:
-                self._vectors.clear()
-            self._vectors.update(zip(todo, vectors, strict=True))
-        return [self._vectors[t] for t in texts]
+        """Vectors of the candidates' own text (or of their windows)."""
+        return self._vectors([c.doc.text[slice(*c.window)] if window else c.text for c in cands])
 
     def _compose(self, ranked: list[Candidate]) -> tuple[list[Statement], list[Citation]]:
         cfg = self.config

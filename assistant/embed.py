@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -64,3 +66,26 @@ def load_embedder(batch_size: int = 32) -> BaseEmbedding:
         normalize=True,
         show_progress_bar=False,
     )
+
+
+class VectorCache:
+    """A model's vectors of texts, cached by text: the same sentence recurs across
+    questions, and across documents that repeat it. Past `limit` texts it starts afresh."""
+
+    def __init__(self, compute: Callable[[list[str]], Iterable[Any]], limit: int = 50_000) -> None:
+        self.compute = compute
+        self.limit = limit
+        self._vectors: dict[str, Any] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[Any]:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if len(self._vectors) + len(todo) > self.limit:
+            self._vectors.clear()
+            todo = list(dict.fromkeys(texts))
+        if todo:
+            self._vectors.update(zip(todo, self.compute(todo), strict=True))
+        return [self._vectors[t] for t in texts]
+
+    def get(self, text: str) -> Any | None:
+        """The text's vector if it has been computed."""
+        return self._vectors.get(text)

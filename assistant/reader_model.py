@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embed import WEIGHTS_SHA256, bundled_model_dir, verify_weights
+from assistant.embed import WEIGHTS_SHA256, VectorCache, bundled_model_dir, verify_weights
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"
@@ -76,21 +76,21 @@ class ReaderModel:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = batch_size
-        self._vectors: dict[str, np.ndarray] = {}  # text: its vector, reused across questions
+        self._vectors = VectorCache(self._compute)
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def _compute(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if len(self._vectors) + len(todo) > 50_000:
-            self._vectors.clear()
-            todo = list(dict.fromkeys(texts))
         with torch.no_grad():
-            for i in range(0, len(todo), self.batch_size):
-                part = todo[i : i + self.batch_size]
-                out = mean_pooled(self.model, self.tokenizer, part).numpy()
-                self._vectors.update(zip(part, out, strict=True))
-        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 384))
+            return np.concatenate(
+                [
+                    mean_pooled(self.model, self.tokenizer, texts[i : i + self.batch_size]).numpy()
+                    for i in range(0, len(texts), self.batch_size)
+                ]
+            )
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack(self._vectors(texts)) if texts else np.zeros((0, 384))
 
     def similarities(self, question: str, texts: Sequence[str]) -> list[float]:
         if not texts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.embed import WEIGHTS_SHA256, bundled_model_dir, verify_weights
+from assistant.embed import WEIGHTS_SHA256, VectorCache, bundled_model_dir, verify_weights
 from assistant.errors import ModelIntegrityError
 
 
@@ -30,3 +30,19 @@ def test_the_installed_model_is_the_expected_one_and_embeds_offline(real_embedde
     assert len(a) == 384
     dot = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731
     assert dot(a, b) > dot(a, c) + 0.2
+
+
+@pytest.mark.unit
+def test_vector_cache_computes_each_text_once_and_starts_afresh_when_full():
+    asked: list[list[str]] = []
+
+    def compute(texts: list[str]) -> list[int]:
+        asked.append(texts)
+        return [len(t) for t in texts]
+
+    cache = VectorCache(compute, limit=3)
+    assert cache(["a", "bb", "a"]) == [1, 2, 1]
+    assert cache(["bb", "ccc"]) == [2, 3]
+    assert asked == [["a", "bb"], ["ccc"]]  # "a" and "bb" were not computed again
+    assert cache(["dddd"]) == [4]  # past the limit: cleared, so only what is asked is kept
+    assert cache.get("a") is None and cache.get("dddd") == 4
