@@ -1,8 +1,9 @@
 """The tune split end to end with out-of-fold reader similarities: each case's candidate
 sentences are scored by the adapter trained without its batch (`evals/reader-oof.json.gz`,
-from `train_reader.py --folds`). The shipped adapter has seen every tune case, so
-`assistant eval`'s tune column flatters it; this is the honest estimate for new questions,
-by batch and overall.
+from `train_reader.py --folds`; a case retired into tune after the last training is not
+in that file, and the shipped adapter, which never saw it, scores it). The shipped adapter
+has seen the cases it was trained on, so `assistant eval`'s tune column flatters it; this
+is the honest estimate for new questions, by batch and overall.
 
     .venv/bin/python evals/oof_eval.py
 """
