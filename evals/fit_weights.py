@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.abstain import DOUBTS
 from assistant.answer import SimilarityModel
 from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
@@ -40,7 +41,6 @@ from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
 OOF_PATH = Path("evals/reader-oof.json.gz")
-DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated", "other_subject")
 
 
 class OutOfFold:
@@ -179,7 +179,7 @@ def main() -> int:
     for case in cases:
         forced, intent, ranked = final_turn(pipeline, case)
         correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
-        doubts = answerer.doubts(intent, ranked[0])
+        doubts = answerer.doubter.doubts(intent, ranked[0])
         rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
     best = calibrate_abstention(rows)
     print(f"abstention, tune cases passed: {best[0]}/{len(rows)}")

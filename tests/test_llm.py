@@ -97,7 +97,9 @@ def fresh_server(server: FakeOpenAI) -> None:
     server.reset()
 
 
-def stub_answerer(base_url: str, timeout: float = 2.0, abstain: bool = False) -> LLMAnswerer:
+def stub_answerer(base_url: str, timeout: float = 10.0, abstain: bool = False) -> LLMAnswerer:
+    # A generous limit: the first call also imports the client, slow on a loaded machine;
+    # the timeout test sets its own.
     settings = LLMSettings(provider="openai", model="fake", base_url=base_url, timeout=timeout)
     return LLMAnswerer(StubExtractive(abstain), make_llm(settings), timeout)  # type: ignore[arg-type]
 

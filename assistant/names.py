@@ -1,0 +1,161 @@
+"""The people and bodies a question names, and which documents and chunks mention them:
+ranking prefers the sources that do, and abstention doubts a source that never does. What
+counts as a person's name in a sentence is `answer_types`' business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from assistant.answer_types import NOT_NAMES, TITLE_WORDS, expansion, initialisms
+from assistant.dates import MONTH_NAMES
+from assistant.evidence import CorpusStats
+from assistant.query import Intent, question_sentence, without_possessive, words
+from assistant.store import IndexReader
+from assistant.types import Chunk, Document
+
+# A run of capitalised words: one name ("Chief Constable Nick Adderley").
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+_MONTHS = frozenset(m.lower() for m in MONTH_NAMES)
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
+
+
+class Mentions:
+    """The words of a text, to ask whether it mentions a name: the same word in any case,
+    or for an acronym, one that extends it or that it extends ("HMIC" became "HMICFRS")."""
+
+    def __init__(self, text: str) -> None:
+        found = set(words(text))
+        self.lower = {w.lower() for w in found}
+        self.acronyms = [w for w in found if w.isupper() and len(w) >= 3]
+        self.text = " ".join(text.lower().split())
+
+    def any_of(self, name: Sequence[str]) -> bool:
+        return any(
+            w.lower() in self.lower
+            or any(extends(w, a) for a in self.acronyms)
+            or (" " in w and w.lower() in self.text)
+            for w in name
+        )
+
+
+def extends(name: str, acronym: str) -> bool:
+    """Is one acronym the other grown longer ("HMIC", "HMICFRS")?"""
+    return (
+        name.isupper()
+        and min(len(name), len(acronym)) >= 3
+        and (acronym.startswith(name) or name.startswith(acronym))
+    )
+
+
+def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
+    """Acronyms the chunks spell out ("Multi Agency ... (MADRA)"), with those chunks' ids."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for m in _DEFINED.finditer(chunk.text):
+            acronym = m.group(1) or m.group(2)
+            ids = found.setdefault(acronym, [])
+            if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
+                ids.append(chunk.chunk_id)
+    return found
+
+
+class NameIndex:
+    """What names the corpus knows, and where each is mentioned. Built lazily: each
+    document's and chunk's words are read once, on first need."""
+
+    def __init__(self, reader: IndexReader, stats: CorpusStats) -> None:
+        self.reader = reader
+        self.stats = stats
+        docs = reader.documents.values()
+        # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
+        self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
+        self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
+        self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
+        self._chunk_words: dict[str, Mentions] = {}  # chunk id: the names it uses
+        self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
+        self._initials: set[str] | None = None  # what runs of the documents' words spell
+        self._texts: str | None = None  # every document's text
+
+    def known(self, word: str) -> bool:
+        """Is the word in a chunk, or in a document's title or publisher?"""
+        return self.stats.known(word) or word.lower() in self._meta_words
+
+    def acronym_known(self, acronym: str) -> bool:
+        """Do the documents use the acronym, or spell it out as a run of words?"""
+        if self.known(acronym):
+            return True
+        if self._initials is None:
+            self._initials = set().union(
+                *(initialisms(d.text) for d in self.reader.documents.values())
+            )
+        return acronym.replace("&", "") in self._initials
+
+    def asked(self, intent: Intent) -> list[list[str]]:
+        """The people and bodies the question names that the documents know, one list of
+        words per name ("Chief Constable Nick Adderley": ["Nick", "Adderley"]); a name
+        made of common words is one phrase, as the documents write it ("Safeguarding
+        Children Board": ["Safeguarding Children Board"]). Ranking and doubting a question
+        both ask: it is worked out once."""
+        if self._last is None or self._last[0] != intent:
+            self._last = (intent, self._find(intent))
+        return self._last[1]
+
+    def _find(self, intent: Intent) -> list[list[str]]:
+        names = []
+        for run in _NAME_RUN.finditer(question_sentence(intent.text)):
+            proper = [
+                w for w in map(without_possessive, run.group(0).split()) if w in intent.proper
+            ]
+            named = [
+                w
+                for w in proper
+                if w not in NOT_NAMES
+                and w.lower() not in _MONTHS
+                and self.known(w)  # "Heart" too
+                and w.lower() not in self.stats.lowercase  # "Children" is a common word
+            ]
+            if named:
+                names.append(named)
+            elif phrase := self._phrase(proper):
+                names.append([phrase])
+        return names
+
+    def _phrase(self, proper: list[str]) -> str | None:
+        """The words, without the titles around them, if they are two or more and the
+        documents write them so, in capitals ("Early Help Hub", "Press Office")."""
+        while proper and proper[0] in TITLE_WORDS:
+            proper = proper[1:]
+        while proper and proper[-1] in TITLE_WORDS:
+            proper = proper[:-1]
+        if len(proper) < 2 or all(w in NOT_NAMES for w in proper):
+            return None
+        phrase = " ".join(proper)
+        if self._texts is None:
+            self._texts = "\n".join(d.text for d in self.reader.documents.values())
+        return phrase if re.search(rf"\b{re.escape(phrase)}\b", self._texts) else None
+
+    def unmentioned(self, names: list[list[str]], doc: Document) -> int:
+        """How many of the names the document never mentions."""
+        if doc.doc_id not in self._doc_words:
+            self._doc_words[doc.doc_id] = Mentions(f"{doc.text} {doc.meta.naming()}")
+        mentions = self._doc_words[doc.doc_id]
+        return sum(not mentions.any_of(name) for name in names)
+
+    def chunks_naming(self, name: Sequence[str]) -> set[str]:
+        """Ids of the chunks that mention the name (as `Mentions` matches it)."""
+        if self._where is None:  # a word (lower case) or an acronym: the chunks using it
+            self._where = {}
+            for chunk in self.reader.chunks.values():
+                mentions = self._chunk_words[chunk.chunk_id] = Mentions(chunk.text)
+                for w in mentions.lower | set(mentions.acronyms):
+                    self._where.setdefault(w, []).append(chunk.chunk_id)
+        ids = {cid for w in name for cid in self._where.get(w.lower(), [])}
+        for phrase in (w for w in name if " " in w):
+            chunk_words = self._chunk_words.items()
+            ids.update(cid for cid, mentions in chunk_words if mentions.any_of([phrase]))
+        for w in (w for w in name if w.isupper()):
+            acronyms = (k for k in self._where if k.isupper())
+            ids.update(cid for k in acronyms if extends(w, k) for cid in self._where[k])
+        return ids

@@ -1,0 +1,60 @@
+"""The signs that the corpus does not answer, and the answer that says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.abstain import DOUBTS, abstention, coverage
+from assistant.query import analyse
+from assistant.types import Passage
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def answerer(fake_pipeline):
+    fake_pipeline.build()
+    return fake_pipeline.extractive
+
+
+def doubts_for(answerer, question, doc_id=None):
+    """The doubts about the best sentence of every chunk (of one document, if given)."""
+    intent = analyse(question)
+    chunks = [c for c in answerer.reader.chunks.values() if doc_id in (None, c.doc_id)]
+    found = [Passage(chunk=c, meta=answerer.reader.meta(c), score=0.0) for c in chunks]
+    ranked = answerer.rank(intent, found, answerer.embed_model.get_query_embedding(question))
+    return answerer.doubter.doubts(intent, ranked[0])
+
+
+def test_every_doubt_has_a_penalty(answerer):
+    doubts = doubts_for(answerer, "How many case files were reviewed in 2019?")
+    assert tuple(doubts) == DOUBTS
+    assert len(answerer.config.penalties()) == len(DOUBTS)
+
+
+def test_names_years_and_acronyms_the_corpus_lacks_are_doubted(answerer):
+    known = doubts_for(answerer, "What did Nick Adderley say in 2019?")
+    unknown = doubts_for(answerer, "What did the PEEL inspection of Leicestershire find in 2024?")
+    assert known["unknown_words"] == 0
+    assert unknown["unknown_words"] == 2  # capped: three unknowns weigh as two
+
+
+def test_a_count_from_another_year_is_doubted(answerer):
+    # The 2019 article's counts are of 2019 (or 2018), never of 2016.
+    question = "How many child protection case files were reviewed in 2016?"
+    doubts = doubts_for(answerer, question, doc_id="003_934f7f560a60dbae")
+    assert doubts["other_subject"] == 1.0
+
+
+def test_a_refusal_says_what_the_corpus_covers_and_offers_the_nearest_passages(answerer):
+    reader = answerer.reader
+    chunk = next(iter(reader.chunks.values()))
+    nearest = [Passage(chunk=chunk, meta=reader.meta(chunk), score=0.5)]
+    answer = abstention(
+        "Who won the 2018 world cup?", "Who won the 2018 world cup?", nearest, reader
+    )
+    assert answer.abstained and not answer.citations
+    assert answer.answer.startswith("The documents do not answer this question.")
+    assert "They cover 5 documents, published 2013 to 2021" in coverage(reader)
+    assert "suggestions, not an answer" in answer.answer
+    assert answer.suggestions[0].passage == chunk.text

@@ -1,0 +1,63 @@
+"""Which names a question gives, and which documents and chunks mention them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.names import Mentions, acronym_index, extends
+from assistant.query import analyse
+
+pytestmark = pytest.mark.unit
+
+HEART_2019 = "003_934f7f560a60dbae"
+
+
+@pytest.fixture
+def names(fake_pipeline):
+    fake_pipeline.build()
+    return fake_pipeline.extractive.names
+
+
+def test_an_acronym_is_mentioned_by_its_longer_or_shorter_form():
+    assert extends("HMIC", "HMICFRS") and extends("HMICFRS", "HMIC")
+    assert not extends("HM", "HMIC")  # two letters are too few to tell
+    assert Mentions("HMICFRS said the force had improved").any_of(["HMIC"])
+    assert not Mentions("Ofsted said the council had improved").any_of(["HMIC"])
+
+
+def test_a_name_is_mentioned_in_any_case_and_a_phrase_as_a_whole():
+    text = "The Early Help Hub opened; NICK ADDERLEY spoke."
+    assert Mentions(text).any_of(["Adderley"])
+    assert Mentions(text).any_of(["Early Help Hub"])
+    assert not Mentions(text).any_of(["Help Early Hub"])
+
+
+def test_the_acronym_index_finds_the_chunk_that_spells_madra_out(fake_pipeline):
+    fake_pipeline.build()
+    found = acronym_index(fake_pipeline.reader.chunks.values())
+    spelled = [fake_pipeline.reader.chunks[cid].text for cid in found["MADRA"]]
+    assert spelled and all("Multi Agency Daily Risk Assessment" in t for t in spelled)
+
+
+def test_the_names_a_question_gives_are_the_ones_the_documents_know(names):
+    asked = names.asked(
+        analyse("What did Chief Constable Nick Adderley say to Leicestershire Police?")
+    )
+    assert ["Nick", "Adderley"] in asked
+    assert not any("Leicestershire" in name for name in asked)  # no document mentions it
+    phrase = names.asked(analyse("What did the Safeguarding Children Board find?"))
+    assert phrase == [["Safeguarding Children Board"]]
+
+
+def test_a_document_that_never_mentions_a_name_is_counted(names, fake_pipeline):
+    docs = fake_pipeline.reader.documents
+    adderley = names.asked(analyse("What did Nick Adderley say?"))
+    assert names.unmentioned(adderley, docs[HEART_2019]) == 0
+    unmentioned = [d for d in docs.values() if names.unmentioned(adderley, d)]
+    assert unmentioned and HEART_2019 not in {d.doc_id for d in unmentioned}
+
+
+def test_every_chunk_naming_a_body_is_found(names, fake_pipeline):
+    ids = names.chunks_naming(["NSCB"])
+    chunks = fake_pipeline.reader.chunks
+    assert ids == {cid for cid, c in chunks.items() if "NSCB" in c.text}
