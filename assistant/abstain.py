@@ -13,8 +13,9 @@ from assistant.answer_types import ACRONYM_NAME, NOT_NAMES, asks_publication, te
 from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
 from assistant.evidence import Candidate
 from assistant.names import Mentions, NameIndex, extends
-from assistant.query import Intent, question_sentence, stem, words
+from assistant.query import Intent, question_sentence
 from assistant.store import IndexReader
+from assistant.terms import stem, words
 from assistant.types import Answer, Document, Passage, Suggestion
 
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")

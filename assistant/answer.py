@@ -29,8 +29,9 @@ from assistant.evidence import (
     score_all,
 )
 from assistant.names import NameIndex, acronym_index
-from assistant.query import Intent, content_stems
+from assistant.query import Intent
 from assistant.store import IndexReader
+from assistant.terms import content_stems
 from assistant.types import Answer, Citation, Filters, Passage, Statement
 
 # What a heading or a dateline can answer: a document's title or name, or when it came out

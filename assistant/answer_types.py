@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 
 from assistant.dates import MONTH_NAMES
-from assistant.query import Intent, content_stems, question_sentence, stem, words
+from assistant.query import Intent, question_sentence
+from assistant.terms import content_stems, stem, words
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from assistant.answer_types import person_names
 from assistant.dates import years_in
-from assistant.query import QUESTION_WORDS, STOPWORDS, content_stems, words
+from assistant.query import QUESTION_WORDS
+from assistant.terms import STOPWORDS, content_stems, words
 from assistant.types import Answer
 
 

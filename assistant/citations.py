@@ -89,7 +89,7 @@ def checked(
 
 def best_supporting_span(doc: Document, chunk: Chunk, claim_terms: set[str]) -> tuple[int, int]:
     """The sentence of `chunk` sharing most words with a claim (for generative answers)."""
-    from assistant.query import content_stems
+    from assistant.terms import content_stems
 
     best, best_span = -1, (chunk.start, chunk.end)
     for s, e in sentence_spans(doc.text, chunk.start, chunk.end):

@@ -24,7 +24,8 @@ from assistant.answer_types import (
 from assistant.attribution import Attribution, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
-from assistant.query import STOPWORDS, Intent, content_stems, stem, words
+from assistant.query import Intent
+from assistant.terms import STOPWORDS, content_stems, stem, words
 from assistant.types import Chunk, Document, Passage
 
 # A question that names a year prefers sources about that year: a product rule, so the

@@ -9,7 +9,7 @@ import re
 
 from assistant.citations import normalise
 from assistant.dates import human_date
-from assistant.query import content_stems
+from assistant.terms import content_stems
 from assistant.types import Passage
 
 # Share of a sentence's content words (stems) that a cited passage must contain. On the

@@ -14,8 +14,9 @@ from assistant.answer import ExtractiveAnswerer, render
 from assistant.citations import best_supporting_span, checked, make_citation, normalise
 from assistant.errors import ConfigError
 from assistant.grounding import MIN_WORD_SHARE, heading, parse_reply, supports
-from assistant.query import Intent, content_stems
+from assistant.query import Intent
 from assistant.settings import LLMSettings
+from assistant.terms import content_stems
 from assistant.types import Answer, Citation, Filters, Passage, Statement
 
 log = logging.getLogger(__name__)

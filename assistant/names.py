@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from assistant.answer_types import NOT_NAMES, TITLE_WORDS, expansion, initialisms
 from assistant.dates import MONTH_NAMES
 from assistant.evidence import CorpusStats
-from assistant.query import Intent, question_sentence, without_possessive, words
+from assistant.query import Intent, question_sentence, without_possessive
 from assistant.store import IndexReader
+from assistant.terms import words
 from assistant.types import Chunk, Document
 
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").

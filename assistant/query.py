@@ -6,32 +6,12 @@ names and which of its words carry its meaning. Plain rules, no model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 from assistant.dates import years_in
 from assistant.errors import QuestionError
+from assistant.terms import STOPWORDS, content_terms, stem, words
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom whose why will with would you your
-    yours yourself yourselves what's who's it's there's that's were weren't wasn't isn't
-    aren't didn't doesn't don't hasn't haven't hadn't won't can't couldn't shouldn't
-    wouldn't said say says tell told according many much""".split()
-)
-# Words that frame a question rather than say what it is about.
-FRAME_WORDS = frozenset(
-    """mean means meant stand stands short abbreviation acronym name named called exactly
-    please know explain describe""".split()
-)
-
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&-]*")
 _ACRONYM = re.compile(r"\b([A-Z][A-Z&]{1,9})s?\b")
 _NOT_ACRONYMS = frozenset({"I", "UK", "TV", "OK", "AM", "PM"})
 
@@ -74,102 +54,6 @@ def validate(question: str, max_chars: int) -> str:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError(f"the question {text[:40]!r} has no words in it")
     return text
-
-
-@cache
-def _stemmer() -> object:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    low = word.lower().replace("’", "'")
-    return str(_stemmer().stemWord(_IRREGULAR.get(low, low)))  # type: ignore[attr-defined]
-
-
-# Past forms a stemmer cannot bring back to their verb: "understood" is "understand".
-_IRREGULAR = {
-    past: verb
-    for verb, forms in {
-        "understand": "understood",
-        "find": "found",
-        "make": "made",
-        "take": "took taken",
-        "give": "gave given",
-        "bring": "brought",
-        "think": "thought",
-        "tell": "told",
-        "know": "knew known",
-        "see": "saw seen",
-        "hold": "held",
-        "lead": "led",
-        "keep": "kept",
-        "meet": "met",
-        "pay": "paid",
-        "seek": "sought",
-        "teach": "taught",
-        "begin": "began begun",
-        "write": "wrote written",
-        "speak": "spoke spoken",
-        "choose": "chose chosen",
-        "fall": "fell fallen",
-        "rise": "rose risen",
-        "grow": "grew grown",
-        "draw": "drew drawn",
-        "buy": "bought",
-        "build": "built",
-        "spend": "spent",
-        "send": "sent",
-        "lose": "lost",
-        "leave": "left",
-        "feel": "felt",
-        "catch": "caught",
-        "fight": "fought",
-        "become": "became",
-        "come": "came",
-        "get": "got gotten",
-        "set": "set",
-        "put": "put",
-        "cut": "cut",
-    }.items()
-    for past in forms.split()
-}
-
-
-def words(text: str) -> list[str]:
-    """The words of a text, with accents folded ("Zoë" is "Zoe", as some documents write it)."""
-    return [w.strip("'’-") for w in _TOKEN.findall(fold_accents(text))]
-
-
-def fold_accents(text: str) -> str:
-    """Letters without their accents: "Zoë" is "Zoe"."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-# Ways of saying "only" that share no word with it.
-_ONLY = re.compile(
-    r"\b(nobody|no one|no-one|none|nothing)\s+(but|except|other than|else but)\b", re.I
-)
-
-
-def content_terms(text: str) -> dict[str, str]:
-    """The words that carry meaning, as {stem: first word with that stem}, in order."""
-    seen: dict[str, str] = {}
-    for w in words(_ONLY.sub("only", text)):
-        low = w.lower()
-        if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
-            continue
-        seen.setdefault(stem(low), low)
-    return seen
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning, in order, without repeats."""
-    return list(content_terms(text))
 
 
 def analyse(question: str) -> Intent:

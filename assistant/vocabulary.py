@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.query import STOPWORDS, stem, words
+from assistant.terms import STOPWORDS, stem, words
 
 MIN_SIMILARITY = 0.6  # below this, single-word neighbours are mostly noise
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.attribution import attribution
-from assistant.query import words
+from assistant.terms import words
 
 pytestmark = pytest.mark.unit
 

@@ -23,8 +23,9 @@ from assistant.errors import ConfigError
 from assistant.grounding import heading, parse_reply, supports
 from assistant.llm import LLMAnswerer, make_llm
 from assistant.pipeline import Pipeline
-from assistant.query import analyse, content_stems
+from assistant.query import analyse
 from assistant.settings import LLMSettings, Settings
+from assistant.terms import content_stems
 from assistant.types import Answer, Chunk, Document, DocumentMeta, Passage
 from tests.fake_openai import FakeOpenAI, Messages, Reply
 

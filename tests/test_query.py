@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import QuestionError
-from assistant.query import analyse, stem, validate
+from assistant.query import analyse, validate
 
 pytestmark = pytest.mark.unit
 
@@ -194,10 +194,3 @@ def test_a_huge_question_is_refused_naming_its_length_and_the_limit():
 
 def test_whitespace_is_tidied():
     assert validate("  What   is\nMADRA? ", 2000) == "What is MADRA?"
-
-
-def test_a_past_form_is_the_same_word_as_its_verb():
-    # "Did it say the force understood ...?" is answered by "It understands ...".
-    assert stem("understood") == stem("understands")
-    assert stem("found") == stem("finds")
-    assert stem("led") == stem("leads")
