@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.abstain import DOUBTS, Doubter, abstention, date_term
+from assistant.abstain import Doubter, abstention, date_term
 from assistant.answer_types import asks_publication
 from assistant.citations import checked, make_citation, normalise
 from assistant.dates import doc_years, human_date
@@ -59,16 +59,16 @@ class AnswerConfig:
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
     other_subject_penalty: float = 3.0  # it gives that of another year or another team
 
-    def penalties(self) -> tuple[float, ...]:
-        """The penalties, in the order of `abstain.DOUBTS`."""
-        return (
-            self.unknown_word_penalty,
-            self.absent_name_penalty,
-            self.missing_type_penalty,
-            self.tense_penalty,
-            self.unrelated_penalty,
-            self.other_subject_penalty,
-        )
+    def penalties(self) -> dict[str, float]:
+        """Each doubt's penalty, by the doubt's name (`abstain.DOUBTS`)."""
+        return {
+            "unknown_words": self.unknown_word_penalty,
+            "absent_name": self.absent_name_penalty,
+            "missing_type": self.missing_type_penalty,
+            "tense": self.tense_penalty,
+            "unrelated": self.unrelated_penalty,
+            "other_subject": self.other_subject_penalty,
+        }
 
 
 def _asks_label(intent: Intent) -> bool:
@@ -239,9 +239,9 @@ class ExtractiveAnswerer:
 
     def confidence(self, intent: Intent, best: Candidate) -> float:
         """The best sentence's score, less what suggests the corpus cannot answer."""
+        penalties = self.config.penalties()
         doubts = self.doubter.doubts(intent, best)
-        penalties = zip(DOUBTS, self.config.penalties(), strict=True)
-        return best.score - sum(p * doubts[k] for k, p in penalties)
+        return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
     def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
         """Vectors of the candidates' own text (or of their windows)."""

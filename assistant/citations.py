@@ -9,6 +9,7 @@ import logging
 from collections.abc import Sequence
 
 from assistant.chunking import sentence_spans
+from assistant.terms import content_stems
 from assistant.types import Chunk, Citation, Document, Statement
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,6 @@ def checked(
 
 def best_supporting_span(doc: Document, chunk: Chunk, claim_terms: set[str]) -> tuple[int, int]:
     """The sentence of `chunk` sharing most words with a claim (for generative answers)."""
-    from assistant.terms import content_stems
-
     best, best_span = -1, (chunk.start, chunk.end)
     for s, e in sentence_spans(doc.text, chunk.start, chunk.end):
         overlap = len(claim_terms & set(content_stems(doc.text[s:e])))
