@@ -17,7 +17,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from assistant.abstain import Doubter, abstention, date_term
 from assistant.answer_types import asks_publication
 from assistant.citations import checked, make_citation, normalise
-from assistant.dates import doc_years, human_date
+from assistant.dates import doc_years
 from assistant.embed import VectorCache
 from assistant.evidence import (
     Candidate,
@@ -28,6 +28,7 @@ from assistant.evidence import (
     continuation_end,
     score_all,
 )
+from assistant.grounding import numbers_in
 from assistant.names import NameIndex, acronym_index
 from assistant.query import Intent
 from assistant.store import IndexReader
@@ -58,6 +59,7 @@ class AnswerConfig:
     tense_penalty: float = 2.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
     other_subject_penalty: float = 3.0  # it gives that of another year or another team
+    uncovered_penalty: float = 0.0  # what the question asks about, its source never mentions
 
     def penalties(self) -> dict[str, float]:
         """Each doubt's penalty, by the doubt's name (`abstain.DOUBTS`)."""
@@ -68,6 +70,7 @@ class AnswerConfig:
             "tense": self.tense_penalty,
             "unrelated": self.unrelated_penalty,
             "other_subject": self.other_subject_penalty,
+            "uncovered": self.uncovered_penalty,
         }
 
 
@@ -116,7 +119,7 @@ class ExtractiveAnswerer:
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
         self.names = NameIndex(reader, self.stats)
-        self.doubter = Doubter(reader, self.names)
+        self.doubter = Doubter(reader, self.names, self.stats)
 
     def answer(
         self,
@@ -127,16 +130,17 @@ class ExtractiveAnswerer:
         question_vector: Sequence[float],
         filters: Filters | None = None,
     ) -> Answer:
+        about = filters.subjects if filters else ()
         ranked = self.rank(intent, passages, question_vector, filters)
         confidence = self.confidence(intent, ranked[0]) if ranked else 0.0
         if confidence < self.config.abstain_threshold:
-            return abstention(question, searched_for, passages, self.reader, confidence)
+            return abstention(question, searched_for, passages, self.reader, confidence, about)
         statements, citations = self._compose(ranked)
         kept, kept_citations, problems = checked(
             statements, citations, self.reader.documents, verbatim=True
         )
         if not kept:
-            return abstention(question, searched_for, passages, self.reader, confidence)
+            return abstention(question, searched_for, passages, self.reader, confidence, about)
         return Answer(
             question=question,
             searched_for=searched_for,
@@ -285,7 +289,8 @@ class ExtractiveAnswerer:
                 )
                 numbers.append(n)
             head = group[0]
-            label = human_date(head.doc.meta.published)[-4:] if labelled else None
+            year = head.doc.meta.year
+            label = (str(year) if year else "an undated source") if labelled else None
             statements.append(
                 Statement(
                     text=head.text, citations=tuple(numbers), label=label, speaker=head.speaker
@@ -294,10 +299,13 @@ class ExtractiveAnswerer:
         return statements, citations
 
     def _same_fact(self, a: Candidate, b: Candidate) -> bool:
-        """Two sentences that say the same thing, from sources of the same year."""
+        """Two sentences that say the same thing with the same figures, from sources of the
+        same year (an undated source may be of any year: a press release and the undated
+        article retelling it)."""
         if normalise(a.text) == normalise(b.text):
             return True
-        if a.doc.meta.year != b.doc.meta.year:
+        ya, yb = a.doc.meta.year, b.doc.meta.year
+        if (ya and yb and ya != yb) or numbers_in(a.text) != numbers_in(b.text):
             return False
         va, vb = self._vectors.get(a.text), self._vectors.get(b.text)
         if va is not None and vb is not None and np.dot(va, vb) >= self.config.duplicate_similarity:

@@ -33,6 +33,7 @@ def make_citation(n: int, doc: Document, start: int, end: int, chunk: Chunk) -> 
         published_note=meta.published_note,
         url=meta.url,
         page=doc.page_at(start),
+        about=meta.about,
         quote=doc.text[start:end],
         start=start,
         end=end,

@@ -107,6 +107,9 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", action="append", default=[], help="only this kind of document")
     p.add_argument("--from-year", type=int, default=None, help="published in or after")
     p.add_argument("--to-year", type=int, default=None, help="published in or before")
+    p.add_argument(
+        "--subject", action="append", default=[], help="only documents about this force or body"
+    )
 
 
 def filters_from(args: argparse.Namespace) -> Filters:
@@ -115,6 +118,7 @@ def filters_from(args: argparse.Namespace) -> Filters:
         kinds=tuple(args.kind),
         year_from=args.from_year,
         year_to=args.to_year,
+        subjects=tuple(args.subject),
     )
 
 
@@ -252,6 +256,8 @@ def format_answer(answer: Answer) -> str:
         details = ", ".join(x for x in (c.publisher, c.kind, human_date(c.published)) if x)
         lines.append(f"[{c.n}] {c.title}{page}")
         lines.append(f"    {details}  ({c.doc_id})")
+        if c.about:
+            lines.append(f"    about: {c.about}")
         if c.url:
             lines.append(f"    {c.url}")
         lines.append(f"    “{_shorten(c.quote, 600)}”")

@@ -8,13 +8,15 @@ optional sidecar `<name>.meta.yaml`. A document's id is its file stem.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.dates import date_in_text, parse_date
+from assistant.dates import date_in_text, parse_date, years_in
 from assistant.errors import CorpusError, CorpusFileError
 from assistant.formats import extract, read_yaml
+from assistant.subjects import infer_subject, place_of, places_about
 from assistant.types import Document, DocumentMeta, SkippedFile
 
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
@@ -105,9 +107,35 @@ def _merge_meta(
         merged["published"] = parse_date(raw)
         if merged["published"] is None:
             merged["published_note"] = f"unrecognised date {raw!r}"
+    if not merged.get("published") and (year := _year_inferred(text, merged.get("url"))):
+        merged["published"], merged["published_note"] = year
+    if not merged.get("subject") and (subject := infer_subject(str(merged["title"]), text)):
+        merged["subject"] = subject
+        merged["subject_note"] = "inferred from the title and text"
+    if not merged.get("url") and isinstance(sources := merged.get("sources"), list) and sources:
+        merged["url"] = sources[0]  # a page written from public sources: the first of them
     fields = set(DocumentMeta.model_fields) - {"doc_id", "source"}
+    fields -= {"places"}
     clean = {k: None if v is None else str(v).strip() for k, v in merged.items() if k in fields}
-    return DocumentMeta.model_validate({"doc_id": path.stem, "source": rel, **clean})
+    places = places_about(str(clean["title"]), text)
+    if subject := clean.get("subject"):
+        places.add(place_of(subject))
+    return DocumentMeta.model_validate(
+        {"doc_id": path.stem, "source": rel, "places": tuple(sorted(places)), **clean}
+    )
+
+
+def _year_inferred(text: str, url: object) -> tuple[str, str] | None:
+    """For an undated document, a year: the one in its address ("/2019/07/"), else the
+    latest its text names (it cannot be older than what it reports), marked as inferred."""
+    if isinstance(url, str) and (m := _URL_YEAR.search(url)):
+        return m.group(1), "year inferred from the source address"
+    if years := years_in(text):
+        return str(max(years)), "year inferred: the latest year the text names"
+    return None
+
+
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)/")
 
 
 def _title_from_text(text: str) -> str | None:

@@ -5,9 +5,13 @@ update the baseline, or calibrate the abstention threshold on the tune split.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 from assistant.evalreport import (
     case_table,
@@ -25,8 +29,18 @@ from assistant.settings import Settings
 EVALS = Path("evals")
 
 
+DEV = EVALS / "dev"
+
+
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cases", type=Path, default=EVALS / "cases.yaml", help="the eval set")
+    p.add_argument(
+        "--set",
+        choices=("seed", "dev", "locked"),
+        default="seed",
+        help="seed: the five seed documents' cases; dev: the development corpus's tune folds "
+        "(its own index); locked: its locked fold (score rarely: every run is logged)",
+    )
+    p.add_argument("--cases", type=Path, help="the eval set (default: the set's own)")
     p.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
     p.add_argument("--report", type=Path, help="also write a Markdown report here")
     p.add_argument("--gate", action="store_true", help="fail on regressions (CI)")
@@ -41,7 +55,17 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    cases = load_cases(args.cases)
+    folds: dict[str, str] = {}
+    if args.set == "seed":
+        cases = load_cases(args.cases or EVALS / "cases.yaml")
+    else:
+        # The development corpus has its own folder and index, whatever the settings say.
+        settings = settings.replace(corpus=DEV / "corpus", index=DEV / ".index")
+        default = DEV / ("locked.yaml" if args.set == "locked" else "cases.yaml")
+        cases = load_cases(args.cases or default)
+        folds = fold_of(DEV / "folds.yaml")
+        if args.set == "locked":
+            folds = dict.fromkeys(folds, "locked") | {"": "locked"}
     if args.split != "all":
         cases = [c for c in cases if c.split == args.split]
     if args.calibrate:
@@ -51,7 +75,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         built = pipeline.build()
         print(f"index: {built.documents} documents, {built.chunks} chunks", file=sys.stderr)
     results = run(pipeline, cases, _progress())
+    if folds:
+        results = [
+            r.model_copy(update={"split": _fold(folds, c.force)})
+            for r, c in zip(results, cases, strict=True)
+        ]
     sums = summaries(results)
+    if args.set == "locked":
+        log_locked_run(DEV / "locked-log.md", sums)
     if args.calibrate:
         threshold, passed = calibrate_threshold(results)
         tune = sum(r.split == "tune" for r in results)
@@ -84,6 +115,27 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print("eval gate passed", file=sys.stderr)
     return 0
+
+
+def fold_of(path: Path) -> dict[str, str]:
+    """Each force's fold, from the development set's folds file ("" for any other force)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    folds = {force: fold for fold, forces in raw["folds"].items() for force in forces}
+    return folds | {"": raw["other"]}
+
+
+def _fold(folds: dict[str, str], force: str | None) -> str:
+    return folds.get(force or "", folds[""])
+
+
+def log_locked_run(path: Path, sums: dict[str, dict[str, float | int | None]]) -> None:
+    """Append this scoring of the locked fold to its log: when, at which commit, what."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="minutes")
+    with path.open("a", encoding="utf-8") as log:
+        log.write(f"- {stamp} commit {commit or 'unknown'}: {json.dumps(sums['all'])}\n")
 
 
 def _progress():  # type: ignore[no-untyped-def]

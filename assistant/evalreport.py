@@ -20,6 +20,7 @@ METRICS = (
     ("mrr", "MRR"),
     ("answer_correctness", "answer correct"),
     ("citation_validity", "citations valid"),
+    ("right_document", "right document"),
     ("quotes_verbatim", "quotes verbatim"),
     ("abstention_precision", "abstain precision"),
     ("abstention_recall", "abstain recall"),

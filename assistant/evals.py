@@ -34,6 +34,7 @@ class Case(BaseModel):
     facts: list[list[str]] = []
     docs: list[str] = []
     note: str | None = None
+    force: str | None = None  # development set: the force (fold) the question is about
 
     @model_validator(mode="after")
     def _check(self) -> Case:
@@ -194,6 +195,7 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
         "mrr": round(statistics.fmean([1 / r if r else 0.0 for r in ranks]), 4) if ranks else None,
         "answer_correctness": _share([bool(r.correct) and not r.abstained for r in answerable]),
         "citation_validity": _share([r.citation_valid for r in answered]),
+        "right_document": _share([bool(r.cites_support) for r in answerable if not r.abstained]),
         "quotes_verbatim": _share([r.quotes_verbatim for r in answered]),
         "abstention_precision": _share([not r.answerable for r in abstained]),
         "abstention_recall": _share([r.abstained for r in results if not r.answerable]),
@@ -209,11 +211,10 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, float | int | None]:
 
 
 def summaries(results: Sequence[CaseResult]) -> dict[str, dict[str, float | int | None]]:
-    return {
-        "tune": summarise([r for r in results if r.split == "tune"]),
-        "heldout": summarise([r for r in results if r.split == "heldout"]),
-        "all": summarise(results),
-    }
+    """Metrics per split (or fold) and for all results together."""
+    splits = sorted({r.split for r in results} | set(SPLITS), key=lambda s: (s not in SPLITS, s))
+    groups = {s: summarise([r for r in results if r.split == s]) for s in splits}
+    return {k: v for k, v in groups.items() if v["cases"]} | {"all": summarise(results)}
 
 
 def calibrate_threshold(results: Sequence[CaseResult]) -> tuple[float, int]:

@@ -94,14 +94,19 @@ def number_words_in(text: str) -> set[str]:
     return found
 
 
-def supports(sentence: str, passage: Passage, min_word_share: float = MIN_WORD_SHARE) -> bool:
-    """Does the passage (with its heading: title, publisher, date) back the sentence?
-    Every number the sentence writes in digits must be in it, in digits or words, and at
-    least `min_word_share` of the sentence's content words (as stems) must be in it."""
+def support(sentence: str, passage: Passage) -> float:
+    """How well the passage (with its heading: title, publisher, date) backs the sentence:
+    0 unless every number the sentence writes in digits is in it, in digits or words;
+    otherwise the share of the sentence's content words (as stems) it contains."""
     source = f"{heading(passage)}\n{passage.chunk.text}"
     if not numbers_in(sentence) <= numbers_in(source) | number_words_in(source):
-        return False
+        return 0.0
     words = {s for s in content_stems(sentence) if not s.isdigit()}
     if not words:  # nothing to check ("Yes."), so nothing to trust
-        return False
-    return len(words & set(content_stems(source))) / len(words) >= min_word_share
+        return 0.0
+    return len(words & set(content_stems(source))) / len(words)
+
+
+def supports(sentence: str, passage: Passage, min_word_share: float = MIN_WORD_SHARE) -> bool:
+    """Does the passage back the sentence (`support` of at least `min_word_share`)?"""
+    return support(sentence, passage) >= min_word_share

@@ -13,7 +13,7 @@ from llama_index.core.llms import LLM, ChatMessage, MessageRole
 from assistant.answer import ExtractiveAnswerer, render
 from assistant.citations import best_supporting_span, checked, make_citation, normalise
 from assistant.errors import ConfigError
-from assistant.grounding import MIN_WORD_SHARE, heading, parse_reply, supports
+from assistant.grounding import MIN_WORD_SHARE, heading, parse_reply, support, supports
 from assistant.query import Intent
 from assistant.settings import LLMSettings
 from assistant.terms import content_stems
@@ -156,12 +156,15 @@ class LLMAnswerer:
         numbers: dict[tuple[str, int, int], int] = {}  # quoted span -> citation number
         left_out = 0
         for text, cited in sentences:
-            in_range = bool(cited) and all(1 <= n <= len(passages) for n in cited)
-            backing = [
-                passages[n - 1]
-                for n in (cited if in_range else ())
-                if supports(text, passages[n - 1], self.min_word_share)
-            ]
+            if cited:
+                in_range = all(1 <= n <= len(passages) for n in cited)
+                backing = [
+                    passages[n - 1]
+                    for n in (cited if in_range else ())
+                    if supports(text, passages[n - 1], self.min_word_share)
+                ]
+            else:  # small models often leave out the markers: find the passage that backs it
+                backing = self.attribute(text, passages)
             if not backing:
                 left_out += 1
                 continue
@@ -176,6 +179,13 @@ class LLMAnswerer:
                 refs.append(numbers[key])
             statements.append(Statement(text=text, citations=tuple(dict.fromkeys(refs))))
         return statements, citations, left_out
+
+    def attribute(self, sentence: str, passages: Sequence[Passage]) -> list[Passage]:
+        """The passage that best backs a sentence written without markers, if one backs it
+        as well as a cited passage must."""
+        scored = [(support(sentence, p), -i) for i, p in enumerate(passages)]
+        share, best = max(scored, default=(0.0, 0))
+        return [passages[-best]] if share >= self.min_word_share else []
 
 
 def prompt(question: str, searched_for: str, passages: Sequence[Passage]) -> list[ChatMessage]:
@@ -222,7 +232,7 @@ def unusable_reason(reply: str, sentences: list[tuple[str, tuple[int, ...]]]) ->
     if not reply.strip():
         return "its reply was empty"
     if not any(cited for _, cited in sentences):
-        return "its reply cited no passage"
+        return "its reply cited no passage, and no passage supports it"
     return "no sentence of its reply was supported by the passage it cited"
 
 

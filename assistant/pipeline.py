@@ -10,6 +10,7 @@ from functools import cached_property
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from assistant.abstain import abstention
 from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
 from assistant.chat import Turn, rewrite
 from assistant.corpus import load_corpus
@@ -21,6 +22,7 @@ from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.settings import Settings
 from assistant.spelling import NameSpeller
 from assistant.store import IndexReader
+from assistant.subjects import SubjectIndex
 from assistant.types import Answer, BuildReport, Filters, Passage
 
 
@@ -38,6 +40,7 @@ class Pipeline:
         self._answerer: Answerer | None = None
         self._extractive: ExtractiveAnswerer | None = None
         self._speller: NameSpeller | None = None
+        self._subjects: SubjectIndex | None = None
 
     @cached_property
     def embed_model(self) -> BaseEmbedding:
@@ -65,6 +68,7 @@ class Pipeline:
             self._reader = IndexReader(self.settings)
             self._answerer = self._extractive = None
             self._speller = None
+            self._subjects = None
         return self._reader
 
     @property
@@ -103,6 +107,26 @@ class Pipeline:
             self._answerer = answerer
         return self._answerer
 
+    @property
+    def subjects(self) -> SubjectIndex:
+        """The places the indexed documents are about."""
+        reader = self.reader
+        if self._subjects is None:
+            self._subjects = SubjectIndex(d.meta for d in reader.documents.values())
+        return self._subjects
+
+    def about_named(self, question: str, filters: Filters | None) -> Filters:
+        """The filters, narrowed to the documents about the places a question names ("What
+        did inspectors find in Cheshire?": the documents about Cheshire's force), unless
+        the filters already choose subjects."""
+        filters = filters or Filters()
+        named = self.subjects.named(question)
+        return (
+            filters.model_copy(update={"subjects": named})
+            if named and not filters.subjects
+            else filters
+        )
+
     def retriever(self, filters: Filters | None = None) -> HybridRetriever:
         s = self.settings
         config = RetrievalConfig(top_k=s.top_k, fusion=s.fusion, dense_weight=s.dense_weight)
@@ -131,11 +155,16 @@ class Pipeline:
         question = validate(question, self.settings.max_question_chars)
         searched = rewrite(self.speller.respell(question), history)
         intent = analyse(searched)
+        filters = self.about_named(searched, filters)
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
         retrieved = time.perf_counter()
-        answer = self.answerer.answer(question, searched, intent, passages, vector, filters)
+        unknown = [] if filters.subjects else self.subjects.unknown(searched)
+        if unknown:  # "What did Surrey Police find?" of a corpus with nothing on Surrey
+            answer = abstention(question, searched, passages, self.reader, about=unknown)
+        else:
+            answer = self.answerer.answer(question, searched, intent, passages, vector, filters)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 1),

@@ -5,6 +5,8 @@ Frozen pydantic models; the JSON the CLI and the app print is their serialisatio
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -23,10 +25,21 @@ class DocumentMeta(_Frozen):
     published_note: str | None = None  # e.g. why a date is inferred
     url: str | None = None
     source: str = ""  # path relative to the corpus folder
+    subject: str | None = None  # the force or body the document is about
+    subject_note: str | None = None  # e.g. that the subject was inferred from the text
+    places: tuple[str, ...] = ()  # every place whose force it is about ("Northants", ...)
 
     @property
     def year(self) -> int | None:
         return int(self.published[:4]) if self.published else None
+
+    @property
+    def about(self) -> str | None:
+        """What a source card says the document is about: "Cheshire Constabulary (inferred
+        from the title and text)"."""
+        if not self.subject:
+            return None
+        return f"{self.subject} ({self.subject_note})" if self.subject_note else self.subject
 
     def naming(self) -> str:
         """The words people name the document by: its title, publisher and kind."""
@@ -96,6 +109,7 @@ class Citation(_Frozen):
     published_note: str | None = None
     url: str | None
     page: int | None
+    about: str | None = None  # the force or body the source is about (`DocumentMeta.about`)
     quote: str
     start: int
     end: int
@@ -105,6 +119,11 @@ class Citation(_Frozen):
 
 
 QUOTE_MARKS = '"“”'
+# A line break after a line with no closing punctuation: a headline or heading, shown apart
+# from the sentence under it rather than run into it.
+# Markdown's emphasis and heading marks, which a reader should not see in a quote.
+_MARKUP = re.compile(r"\*\*|__|^[ \t]*#{1,6}[ \t]+", re.M)
+_HEADING_BREAK = re.compile(r"(?<=[^\s.?!:;,\"”’])[ \t]*\n\s*(?=[A-Z“\"‘])")
 
 
 class Statement(_Frozen):
@@ -118,7 +137,7 @@ class Statement(_Frozen):
     def shown(self) -> str:
         """The sentence as a reader sees it: whitespace tidied and, when it quotes someone
         it does not name, with who said it."""
-        text = " ".join(self.text.split())
+        text = " ".join(_HEADING_BREAK.sub(" — ", _MARKUP.sub("", self.text)).split())
         return f"{self.speaker} said: “{text.strip(QUOTE_MARKS)}”" if self.speaker else text
 
 
@@ -186,16 +205,19 @@ class Filters(_Frozen):
     kinds: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+    subjects: tuple[str, ...] = ()  # places ("Cheshire") whose force documents are about
 
     @property
     def active(self) -> bool:
-        return bool(self.doc_ids or self.kinds or self.year_from or self.year_to)
+        return bool(self.doc_ids or self.kinds or self.year_from or self.year_to or self.subjects)
 
     def allows(self, meta: DocumentMeta) -> bool:
         year = meta.year
+        asked = {s.lower() for s in self.subjects}
         return (
             (not self.doc_ids or meta.doc_id in self.doc_ids)
             and (not self.kinds or (meta.kind or "") in self.kinds)
+            and (not asked or bool(asked & {p.lower() for p in meta.places}))
             and (self.year_from is None or (year is not None and year >= self.year_from))
             and (self.year_to is None or (year is not None and year <= self.year_to))
         )

@@ -58,6 +58,7 @@ class Widgets:
     kinds: gr.CheckboxGroup
     year_from: gr.Dropdown
     year_to: gr.Dropdown
+    subjects: gr.Dropdown
     sources: gr.HTML
     corpus: gr.HTML
     conversation: gr.State
@@ -143,19 +144,21 @@ def _chat_column() -> dict[str, Any]:
         with gr.Row():
             year_from = gr.Dropdown([], label="Published from (year)", value=None)
             year_to = gr.Dropdown([], label="Published to (year)", value=None)
+        subjects = gr.Dropdown([], multiselect=True, label="About (force or body)", value=[])
     with gr.Accordion("Conversation as Markdown (copy)", open=False):
         markdown = gr.Textbox(show_label=False, lines=8, max_lines=24, buttons=["copy"],
                               interactive=False, elem_id="markdown")  # fmt: skip
     return {
         "chatbot": chatbot, "question": question, "ask": ask, "new": new, "download": download,
         "markdown": markdown, "docs": docs, "kinds": kinds, "year_from": year_from,
-        "year_to": year_to,
+        "year_to": year_to, "subjects": subjects,
     }  # fmt: skip
 
 
 def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
     exports = Path(tempfile.mkdtemp(prefix="assistant-export-"))
-    inputs = [w.question, w.conversation, w.docs, w.kinds, w.year_from, w.year_to]
+    filters = [w.docs, w.kinds, w.year_from, w.year_to, w.subjects]
+    inputs = [w.question, w.conversation, *filters]
     outputs = [w.chatbot, w.conversation, w.sources, w.markdown, w.download, w.question]
 
     def respond(question: str, conv: Conversation, *filters: Any) -> Iterator[tuple[Any, ...]]:
@@ -172,13 +175,13 @@ def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
     )
     for reset in (w.new.click, w.chatbot.clear):  # the chat's own bin icon clears it all too
         reset(lambda: _final(Conversation(), exports), None, outputs, api_visibility="private")
-    brief_inputs = [w.topic, w.docs, w.kinds, w.year_from, w.year_to]
+    brief_inputs = [w.topic, *filters]
     for event in (w.topic.submit, w.write.click):
         event(
             lambda *args: write_briefing(service, exports, *args),
             brief_inputs, [w.note, w.save], api_visibility="private",
         )  # fmt: skip
-    panels = [w.status, w.timer, w.docs, w.kinds, w.year_from, w.year_to, w.corpus]
+    panels = [w.status, w.timer, *filters, w.corpus]
     w.timer.tick(lambda: _refresh(service), None, panels, api_visibility="private")
     demo.load(lambda: _refresh(service), None, panels, api_visibility="private")
 
@@ -250,7 +253,7 @@ def _refresh(service: Service) -> tuple[Any, ...]:
     status = service.status
     html = render.status_html(status.state, status.message, status.done, status.total)
     if not status.ready and status.state != "failed":
-        return (html, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (html, *(gr.skip() for _ in range(7)))
     documents = service.documents()
     metas = render.sorted_metas(documents)
     years = [("Any year", ""), *((y, y) for y in sorted({str(m.year) for m in metas if m.year}))]
@@ -261,6 +264,7 @@ def _refresh(service: Service) -> tuple[Any, ...]:
         gr.CheckboxGroup(choices=render.kinds_of(metas)),
         gr.Dropdown(choices=years),
         gr.Dropdown(choices=years),
+        gr.Dropdown(choices=render.subjects_of(metas)),
         render.corpus_html(documents),
     )
 
@@ -272,11 +276,14 @@ def _api(service: Service) -> Any:
         kinds: list[str] | None = None,
         year_from: int | None = None,
         year_to: int | None = None,
+        subjects: list[str] | None = None,
     ) -> dict[str, Any]:
         """Answer a question about the reports, citing sources: the same JSON object as
-        `assistant ask --json`. Optional filters: document ids, kinds, years."""
+        `assistant ask --json`. Optional filters: document ids, kinds, years, and the places
+        whose force the documents are about ("Cheshire")."""
         try:
-            answer = service.ask(question, (), filters_from(doc_ids, kinds, year_from, year_to))
+            filters = filters_from(doc_ids, kinds, year_from, year_to, subjects)
+            answer = service.ask(question, (), filters)
         except AssistantError as e:
             raise gr.Error(str(e)) from None
         return answer.model_dump(mode="json")

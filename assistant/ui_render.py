@@ -5,6 +5,7 @@ Everything from documents or users is escaped here; `ui.py` only places the resu
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
@@ -197,7 +198,8 @@ def citation_card(c: Citation, turn: int) -> str:
         f"{page}</header>"
         f'<h4 class="title">{escape(c.title)}</h4>'
         f'<p class="byline">{_details(c.publisher or "publisher unknown", c.kind)}</p>'
-        f'<p class="url">{link_html(c.url)}</p>'
+        + (f'<p class="about">About: {escape(c.about)}</p>' if c.about else "")
+        + f'<p class="url">{link_html(c.url)}</p>'
         f'<blockquote class="passage">{highlighted_passage(c)}</blockquote>'
         "</article>"
     )
@@ -262,6 +264,12 @@ def _short(text: str, limit: int = 120) -> str:
 def document_label(meta: DocumentMeta) -> str:
     """How a document is named in the filter: title and date."""
     return f"{_short(meta.title, 90)} ({human_date(meta.published)})"
+
+
+def subjects_of(metas: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
+    """The filter's choices: each place the documents are about, with how many are."""
+    counts = Counter(p for m in metas for p in m.places)
+    return [(f"{p} ({n})", p) for p, n in sorted(counts.items())]
 
 
 def sorted_metas(documents: Mapping[str, Document]) -> list[DocumentMeta]:

@@ -35,8 +35,12 @@ class IndexStatus:
 class Service:
     """Answers questions for the app; opens (or first builds) the index on `start`."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, wait_seconds: float = 60.0) -> None:
         self.pipeline = pipeline
+        # A question asked while the index is prepared waits this long for it, then is
+        # told how far the build has got.
+        self.wait_seconds = wait_seconds
+        self._prepared = threading.Event()
         # The pipeline caches its reader and answerer; a build replaces them. One call at a time.
         self._lock = threading.Lock()
         self._status = IndexStatus("loading", "Opening the index…")
@@ -71,6 +75,8 @@ class Service:
         except Exception as e:  # a bug: keep its traceback in the log, say so in the page
             log.exception("preparing the index failed")
             self._status = IndexStatus("failed", f"Preparing the index failed: {e!r}")
+        finally:
+            self._prepared.set()
 
     def _update(self) -> tuple[BuildReport | None, str]:
         """An incremental build (cheap when nothing changed). If it fails but an index
@@ -79,7 +85,8 @@ class Service:
             self.pipeline.reader  # noqa: B018 - raises when there is no index yet
         except IndexMissingError:
             return self._build(
-                "No index yet: reading the corpus and loading the embedding model…"
+                "Building the index for the first time: reading the corpus and loading the "
+                "embedding model…"
             ), ""
         try:
             report = self._build("Checking the corpus for new or changed documents…")
@@ -131,9 +138,17 @@ class Service:
             return make_briefing(self.pipeline, topic, filters)
 
     def _check_ready(self) -> None:
+        """Wait for an index being prepared (a while); then say how far it has got."""
+        if self._thread is not None:
+            self._prepared.wait(self.wait_seconds)
         status = self._status
-        if status.state in ("building", "failed"):
-            raise AssistantError(f"{status.message} Ask again when the index is ready.")
+        if status.state == "failed":
+            raise AssistantError(status.message)
+        if not self._prepared.is_set() and self._thread is not None:
+            raise AssistantError(
+                f"The index is still being prepared: {status.message.rstrip('.…')}. Ask again "
+                "in a moment."
+            )
 
 
 def filters_from(
@@ -141,13 +156,18 @@ def filters_from(
     kinds: Sequence[str] | None,
     year_from: int | str | None,
     year_to: int | str | None,
+    subjects: Sequence[str] | None = None,
 ) -> Filters | None:
     """Filters from the app's controls (or the API's arguments); None when nothing is set."""
     lo, hi = _year(year_from, "from"), _year(year_to, "to")
     if lo is not None and hi is not None and lo > hi:
         raise QuestionError(f"the year range {lo} to {hi} is empty: swap the two years")
     filters = Filters(
-        doc_ids=tuple(doc_ids or ()), kinds=tuple(kinds or ()), year_from=lo, year_to=hi
+        doc_ids=tuple(doc_ids or ()),
+        kinds=tuple(kinds or ()),
+        year_from=lo,
+        year_to=hi,
+        subjects=tuple(subjects or ()),
     )
     return filters if filters.active else None
 

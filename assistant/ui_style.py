@@ -107,7 +107,7 @@ details.turn .qnum { display: inline-block; font-size: .75rem; padding: 1px 6px;
   color: var(--body-text-color-subdued); font-style: italic; }
 .card .page { font-size: .8rem; color: var(--body-text-color-subdued); }
 .card .title { font-size: .98rem; margin: 6px 0 2px 0; line-height: 1.3; }
-.card .byline { margin: 0; font-size: .85rem; color: var(--body-text-color-subdued); }
+.card .byline, .card .about { margin: 0; font-size: .85rem; color: var(--body-text-color-subdued); }
 .card .url { margin: 2px 0 6px 0; font-size: .8rem; overflow: hidden;
   text-overflow: ellipsis; white-space: nowrap; }
 .no-url { color: var(--body-text-color-subdued); font-style: italic; }

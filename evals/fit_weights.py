@@ -20,7 +20,6 @@ flatter it.
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
 import os
 import sys
@@ -31,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.abstain import DOUBTS
-from assistant.answer import SimilarityModel
+from assistant.answer import AnswerConfig, SimilarityModel
+from assistant.evalcli import fold_of
 from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
@@ -131,39 +131,103 @@ def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untype
 def calibrate_abstention(
     rows: list[tuple[float, list[float], bool, bool]],
 ) -> tuple[int, tuple[float, ...], float]:
-    """Grid search of the doubt penalties; for each, the threshold `best_threshold` picks.
-    Most tune cases passed wins; ties go to the widest margin around the threshold, then
-    to larger penalties: a doubt that costs no tune case keeps its full weight, since it
-    guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
-    grid = [0.0, 0.5, 1.0, 2.0, 3.0]
-    best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
-    for penalties in itertools.product(grid, repeat=len(DOUBTS)):
-        scored = [
-            (s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows
-        ]
-        cut, passed = best_threshold(scored)
-        margin = min(abs(c - cut) for c, _, _ in scored)
-        if (passed, round(margin, 1), sum(penalties)) > best[:3]:
-            best = (passed, round(margin, 1), sum(penalties), penalties, cut)
-    return best[0], best[3], best[4]
+    """The doubt penalties from a logistic regression of "answered correctly" (an answerable
+    case whose forced answer holds its facts) on the best sentence's score and the doubts:
+    each penalty is its doubt's weight over the score's, so confidence stays on the score's
+    scale; a doubt that the fit says helps is not given a bonus (penalties are at least 0).
+    Then the threshold `best_threshold` picks on the resulting confidences."""
+    x = np.array([[score, *doubts] for score, doubts, _, _ in rows])
+    y = np.array([1.0 if answerable and ok else 0.0 for _, _, answerable, ok in rows])
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    w = fit_logistic((x - mean) / std, y)[:-1] / std
+    penalties = tuple(round(max(0.0, -float(v) / float(w[0])), 3) for v in w[1:])
+    scored = [(s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows]
+    cut, passed = best_threshold(scored)
+    return passed, penalties, cut
+
+
+def passed_at(
+    rows: list[tuple[float, list[float], bool, bool]], penalties: Sequence[float], cut: float
+) -> int:
+    """How many cases pass with these penalties and threshold."""
+    return sum(
+        (s - float(np.dot(penalties, d)) >= cut and ok)
+        if answerable
+        else s - float(np.dot(penalties, d)) < cut
+        for s, d, answerable, ok in rows
+    )
+
+
+def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
+    """The tune cases to fit on, each set with its own pipeline: the seed set's tune split
+    (its reader similarities out of fold) and, with `dev`, the development set's tune folds
+    (never its locked fold), each case named by its fold."""
+    seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
+    seed.extractive.model = OutOfFold.load(seed.reader_model)
+    sets = [("seed", seed, [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"])]
+    if dev:
+        dev_dir = Path("evals/dev")
+        settings = Settings.from_env(
+            os.environ, abstain_threshold=-1e9, corpus=dev_dir / "corpus", index=dev_dir / ".index"
+        )
+        pipeline = Pipeline(settings)
+        pipeline.build()
+        folds = fold_of(dev_dir / "folds.yaml")
+        for fold in sorted(set(folds.values()) - {"locked"}):
+            cases = [
+                c
+                for c in load_cases(dev_dir / "cases.yaml")
+                if folds.get(c.force or "", folds[""]) == fold
+            ]
+            sets.append((f"dev-{fold}", pipeline, cases))
+    return sets
 
 
 def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    pipeline = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
-    pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
-    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
+    sets = eval_sets("--dev" in sys.argv)  # (the pipelines load lazily)
+    scoring = ScoringConfig() if "--no-ranking" in sys.argv else fit_scoring(sets)
+    cache = next((Path(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--rows=")), None)
+    if cache and cache.is_file():  # refit from the rows a run saved, without the pipeline
+        rows_by_set = {k: [tuple(r) for r in v] for k, v in json.loads(cache.read_text()).items()}
+    else:
+        rows_by_set = abstention_rows(sets, scoring)
+        if cache:
+            cache.write_text(json.dumps(rows_by_set))
+    rows = [r for rs in rows_by_set.values() for r in rs]
+    current = AnswerConfig()
+    now = [current.penalties()[k] for k in DOUBTS]
+    best = calibrate_abstention(rows)
+    print(
+        f"abstention, tune cases passed: {best[0]}/{len(rows)} "
+        f"(current penalties and threshold: {passed_at(rows, now, current.abstain_threshold)})"
+    )
+    for name, rs in rows_by_set.items():
+        others = [r for n, rr in rows_by_set.items() if n != name for r in rr]
+        out = calibrate_abstention(others) if len(rows_by_set) > 1 else best
+        print(
+            f"  {name}: {passed_at(rs, now, current.abstain_threshold)}/{len(rs)} now, "
+            f"{passed_at(rs, out[1], out[2])}/{len(rs)} fitted without it"
+        )
+    print(f"  penalties {dict(zip(DOUBTS, best[1], strict=True))}; abstain below {best[2]:.3f}")
+    return 0
 
-    data = ranking_data(pipeline, cases)
+
+def fit_scoring(sets: list[tuple[str, Pipeline, list[Case]]]) -> ScoringConfig:
+    """Sentence-scoring weights fitted on every set, with each set's top-1 when fitted
+    on the others."""
+    data_by_set = {name: ranking_data(pipeline, cases) for name, pipeline, cases in sets}
+    data = [d for ds in data_by_set.values() for d in ds]
     start = np.array(list(ScoringConfig().weights().values()))
     print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
     print(f"top-1 sentence holds a fact, current weights: {top1(data, start):.3f}")
-    cv = cross_validated(
-        data,
-        lambda train: fit_ranking(train, start),
-        lambda test, w: [labels[np.argmax(x @ w)] for x, labels in test],
-    )
-    print(f"  5-fold cross-validated, fitted weights:      {cv:.3f}")
+    for name, ds in data_by_set.items():
+        others = [d for n, dd in data_by_set.items() if n != name for d in dd]
+        if ds and len(data_by_set) > 1:
+            w_out = fit_ranking(others, start)
+            print(
+                f"  {name}: current {top1(ds, start):.3f}, fitted without it {top1(ds, w_out):.3f}"
+            )
     w = fit_ranking(data, start)
     w = w / w[0]  # semantic similarity keeps weight 1, so scores stay on its scale
     print(f"  in sample, fitted weights:                   {top1(data, w):.3f}")
@@ -172,19 +236,31 @@ def main() -> int:
     fitted["tense_mismatch"] = TENSE_DEMOTION
     scoring = ScoringConfig(**fitted)
     print(scoring)
+    return scoring
 
-    answerer = pipeline.extractive
-    answerer.scoring = scoring
-    rows = []
-    for case in cases:
-        forced, intent, ranked = final_turn(pipeline, case)
-        correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
-        doubts = answerer.doubter.doubts(intent, ranked[0])
-        rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
-    best = calibrate_abstention(rows)
-    print(f"abstention, tune cases passed: {best[0]}/{len(rows)}")
-    print(f"  penalties {dict(zip(DOUBTS, best[1], strict=True))}; abstain below {best[2]:.3f}")
-    return 0
+
+Rows = list[tuple[float, list[float], bool, bool]]
+
+
+def abstention_rows(
+    sets: list[tuple[str, Pipeline, list[Case]]], scoring: ScoringConfig
+) -> dict[str, Rows]:
+    """Per set, each case's best score, doubts, answerability and whether the forced
+    answer holds its facts."""
+    rows_by_set: dict[str, Rows] = {}
+    for name, pipeline, cases in sets:
+        answerer = pipeline.extractive
+        answerer.scoring = scoring
+        rows = rows_by_set.setdefault(name, [])
+        for case in cases:
+            forced, intent, ranked = final_turn(pipeline, case)
+            if not ranked or forced.abstained:  # nothing to quote, or a force it has nothing on
+                rows.append((-1e9, [0.0] * len(DOUBTS), case.answerable, False))
+                continue
+            correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
+            doubts = answerer.doubter.doubts(intent, ranked[0])
+            rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
+    return rows_by_set
 
 
 if __name__ == "__main__":

@@ -55,6 +55,16 @@ def test_a_refusal_says_what_the_corpus_covers_and_offers_the_nearest_passages(a
     )
     assert answer.abstained and not answer.citations
     assert answer.answer.startswith("The documents do not answer this question.")
-    assert "They cover 5 documents, published 2013 to 2021" in coverage(reader)
+    assert "They cover 5 documents, published 2013 to 2021" in coverage(
+        [d.meta for d in reader.documents.values()]
+    )
     assert "suggestions, not an answer" in answer.answer
     assert answer.suggestions[0].passage == chunk.text
+
+
+def test_what_a_question_asks_about_and_its_source_never_mentions_is_doubted(answerer):
+    # "budget" and "helicopters" are in no seed document; "case files" and "2019" are.
+    covered = doubts_for(answerer, "How many case files were reviewed in 2019?")
+    uncovered = doubts_for(answerer, "What was the helicopter budget in 2019?")
+    assert covered["uncovered"] == 0.0
+    assert uncovered["uncovered"] > 0.5

@@ -76,6 +76,17 @@ def test_filters_restrict_the_sources(client):
     shown = got["citations"] + got["suggestions"]
     assert shown and all("2010" <= s["published"][:4] <= "2019" for s in shown)
     assert all(c["kind"] == "news article" for c in got["citations"])
+    # By what the documents are about: only Heart's article speaks of "Northants Police".
+    got = client.predict(
+        "What did the report conclude about children at risk?", subjects=["Northants"],
+        api_name="/ask",
+    )  # fmt: skip
+    shown = got["citations"] + got["suggestions"]
+    assert shown and {s["doc_id"] for s in shown} == {"003_934f7f560a60dbae"}
+    assert all(
+        c["about"] == "Northants Police (inferred from the title and text)"
+        for c in got["citations"]
+    )
 
 
 def test_filters_also_apply_to_acronym_expansions(client):

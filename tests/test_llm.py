@@ -159,7 +159,7 @@ def test_prompt_holds_the_rules_and_the_numbered_dated_passages(server: FakeOpen
         "The 2019 report viewed 21 child protection case files in 2017 [1].",  # wrong year
         "The force bought three helicopters for its air support unit [1].",  # not in passage
         "The 2019 report viewed 21 child protection case files [3].",  # no passage 3
-        "The 2019 report viewed 21 child protection case files.",  # no citation
+        "The force bought three helicopters for its air support unit.",  # uncited, unsupported
         "Backlogs of digital devices were found [1].",  # cites the 2019 passage for 2021's
     ],
 )
@@ -176,6 +176,29 @@ def test_unsupported_sentence_is_removed_and_supported_one_stays(
     assert answer.citations[0].doc_id == "r2021"
     assert answer.notice and "left out" in answer.notice
     assert bad.split(" [")[0].rstrip(".") not in answer.answer
+
+
+@pytest.mark.unit
+def test_a_reply_without_markers_is_attributed_to_the_passages_that_back_it(
+    server: FakeOpenAI,
+) -> None:
+    # Small models rarely write the markers; a right answer is kept, each sentence cited
+    # to the passage that backs it, and a sentence no passage backs is still left out.
+    server.script(
+        "In 2021 the force had a backlog of 1,200 digital devices awaiting examination. "
+        "The 2019 report viewed 21 child protection case files. "
+        "The force bought 3 helicopters."
+    )
+    answer = ask(stub_answerer(server.base_url))
+
+    assert answer.answerer == "llm" and not answer.abstained
+    assert [
+        c.doc_id for st in answer.statements for c in answer.citations if c.n in st.citations
+    ] == ["r2021", "r2019"]
+    assert "1,200 digital devices" in answer.citations[0].quote
+    assert "21 child protection case files" in answer.citations[1].quote
+    assert "helicopters" not in answer.answer and answer.notice and "left out" in answer.notice
+    assert_quotes_verbatim(answer, DOCS)
 
 
 @pytest.mark.unit
@@ -230,7 +253,7 @@ def test_unreachable_server_gives_the_extractive_answer_with_a_notice() -> None:
     [
         ("", "its reply was empty"),
         ("I cannot answer this from these passages.", "its reply cited no passage"),
-        ("The report viewed 21 case files. It rated them.", "its reply cited no passage"),
+        ("The force bought helicopters. It flew them.", "its reply cited no passage"),
         ("The force bought three helicopters [1].", "no sentence of its reply was supported"),
     ],
 )

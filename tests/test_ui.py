@@ -314,19 +314,33 @@ def test_a_missing_index_is_built_in_the_background_with_progress(fake_pipeline)
         return build(report)
 
     fake_pipeline.build = slow_build
-    service = Service(fake_pipeline)
+    service = Service(fake_pipeline, wait_seconds=0.2)
     service.start()
     deadline = time.monotonic() + 30
     while not seen and time.monotonic() < deadline:
         time.sleep(0.02)
     assert service.status.state == "building" and " of " in service.status.message
-    with pytest.raises(AssistantError, match="Ask again when the index is ready"):
+    # Asked during the build, a question is told how far the build has got, not "no index".
+    with pytest.raises(
+        AssistantError, match=r"still being prepared: Building the index: \d+ of \d+"
+    ) as e:
         service.ask("What does MADRA stand for?")
+    assert "No index" not in str(e.value)
+    # With time to wait, the question waits for the build and is answered.
+    service.wait_seconds = 60
+    answers: list[str] = []
+    asking = threading.Thread(
+        target=lambda: answers.append(service.ask("What does MADRA stand for?").question)
+    )
+    asking.start()
+    time.sleep(0.3)
+    assert not answers  # still waiting for the build
     gate.set()
+    asking.join(60)
+    assert answers == ["What does MADRA stand for?"]
     status = service.wait(60)
     assert status.ready and "Index updated" in status.message and "5 documents" in status.message
     assert len(service.documents()) == 5
-    assert service.ask("What does MADRA stand for?").question == "What does MADRA stand for?"
 
 
 # --- launch safety --------------------------------------------------------------------------

@@ -1,0 +1,152 @@
+"""What a document is about: the police force (or other body) it reports on, read from
+its title and text when its metadata does not say, and which of those subjects a
+question names. Retrieval narrows to a named subject's documents; citations show it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from assistant.types import DocumentMeta
+
+# "Cheshire Constabulary", "Avon and Somerset Constabulary", "City of London Police": a run
+# of capitalised words (joined by "and", "of", "&") before the word naming a force.
+_FORCE = re.compile(
+    r"\b((?:[A-Z][\w'’-]+|and|of|&)(?:\s+(?:[A-Z][\w'’-]+|and|of|&))*?)\s+"
+    r"(Police|Constabulary)\b(?!\s+(?:and|&)\s+Crime)"
+)
+_JOINERS = frozenset({"and", "of", "&"})
+# Words that start a sentence or a title, not a force's name.
+_NOT_PLACE = frozenset("The A An This That Our Today Local National Neighbouring".split())
+_TITLE_WEIGHT = 3  # a place named in the title counts as three mentions in the text
+# A capitalised word inside a sentence just before a place: "North" in "in North Yorkshire"
+# makes it another place ("In" opening "In Cheshire, ..." does not).
+_LONGER_NAME = re.compile(r"[\w,;:'’\"]\s+[A-Z][a-z]+\s$")
+
+
+def forces_named(text: str) -> Counter[str]:
+    """How often each place is named with a force ("Cheshire Police" and "Cheshire
+    Constabulary" are one force, counted under "Cheshire"). Every tail of a run of
+    capitalised words counts, so "the Chief Constable of Cheshire Police" counts for
+    "Cheshire" as well as for "Constable of Cheshire"; the most named wins."""
+    found: Counter[str] = Counter()
+    for m in _FORCE.finditer(text):
+        parts = m.group(1).split()
+        if parts and parts[-1] in _JOINERS:  # "Inspectorate of Constabulary" names none
+            continue
+        for i, part in enumerate(parts):
+            if part not in _JOINERS and part not in _NOT_PLACE:
+                found[" ".join(parts[i:])] += 1
+    return found
+
+
+def _best(counts: Counter[str]) -> tuple[str, int, int]:
+    """The most named place (the longer of equals: "Avon and Somerset", not "Somerset"),
+    its count, and the count of the most named place that is not part of it."""
+    top = max(counts, key=lambda p: (counts[p], len(p)))
+    others = [n for p, n in counts.items() if not (top.endswith(p) or p.endswith(top))]
+    return top, counts[top], max(others, default=0)
+
+
+def infer_subject(title: str, text: str) -> str | None:
+    """The force a document is about: the one its title and text name most, if one stands
+    out (a national report naming many forces alike has none)."""
+    counts = forces_named(text)
+    counts.update(forces_named(title))
+    in_title = [p for p in counts if re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", title)]
+    for place in in_title:
+        counts[place] += _TITLE_WEIGHT
+    if not counts:
+        return None
+    top, n, runner_up = _best(counts)
+    if (n < 2 and not in_title) or n < 2 * runner_up:
+        return None
+    return f"{top} {_usual_word(top, text + ' ' + title)}"
+
+
+def _usual_word(place: str, text: str) -> str:
+    """'Police' or 'Constabulary', as the document calls the force."""
+    words = Counter(m.group(2) for m in _FORCE.finditer(text) if m.group(1).endswith(place))
+    return words.most_common(1)[0][0] if words else "Police"
+
+
+def place_of(subject: str) -> str:
+    """The place part of a subject ("Cheshire Constabulary" -> "Cheshire")."""
+    return re.sub(r"\s+(Police|Constabulary)$", "", subject.strip())
+
+
+def subjects_named(question: str, subjects: Iterable[str]) -> list[str]:
+    """Which of the corpus's subjects a question names, by their place ("What did inspectors
+    find in Cheshire?" names "Cheshire Constabulary"), longest place first so that "North
+    Yorkshire" is not also read as "Yorkshire"."""
+    named: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for subject in sorted(set(subjects), key=lambda s: -len(place_of(s))):
+        pattern = r"(?<![\w-])" + re.escape(place_of(subject)) + r"(?![\w-])"
+        for m in re.finditer(pattern, question, re.I):
+            if _LONGER_NAME.search(question[: m.start()]):
+                continue  # "Yorkshire" in "North Yorkshire" names another place
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                named.append(subject)
+                break
+    return named
+
+
+def places_about(title: str, text: str, least: int = 2) -> set[str]:
+    """Every place a document is about: each force it names whose place it names at least
+    `least` times, alone or with the force ("Northants Police" and "vulnerable children in
+    Northamptonshire": the article is about both)."""
+    body = title + "\n" + text
+    named = set(forces_named(body))
+    return {
+        place
+        for place in named
+        if not any(other.endswith(" " + place) for other in named)  # "Somerset" of "Avon and"
+        and len(re.findall(r"(?<![\w-])" + re.escape(place) + r"(?![\w-])", body)) >= least
+    }
+
+
+def other_forces_named(question: str, subjects: Iterable[str]) -> list[str]:
+    """Forces a question names by their full name ("Surrey Police") that no document in the
+    corpus is about."""
+    known = {place_of(s).lower() for s in subjects}
+    counts = forces_named(question)
+    if not counts:
+        return []
+    top, _, _ = _best(counts)
+    return [] if top.lower() in known else [f"{top} Police"]
+
+
+class SubjectIndex:
+    """The places the corpus's documents are about, and which of them a question names.
+    A short form ("Beds", "Northants") is read as the place it abbreviates when the corpus
+    has that place too, so "Bedfordshire" also finds the article on "Beds Police"."""
+
+    def __init__(self, metas: Iterable[DocumentMeta]) -> None:
+        self.places = sorted({p for m in metas for p in m.places})
+        self._aliases = {
+            p: [p, *(a for a in self.places if _abbreviates(a, p) or _abbreviates(p, a))]
+            for p in self.places
+        }
+
+    def named(self, question: str) -> tuple[str, ...]:
+        """The places a question names, with their short forms."""
+        return tuple(a for p in subjects_named(question, self.places) for a in self._aliases[p])
+
+    def unknown(self, question: str) -> list[str]:
+        """Forces the question names in full ("Surrey Police") that no document is about."""
+        return other_forces_named(question, self.places)
+
+
+def _abbreviates(short: str, place: str) -> bool:
+    """Is `short` a county's short form of `place` ("Beds" for "Bedfordshire", "Northants"
+    for "Northamptonshire"): one word ending in "s", shorter, sharing its first letters?"""
+    if " " in short or " " in place or not short.endswith("s") or len(short) >= len(place):
+        return False
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(short.lower(), place.lower(), strict=False)) if a != b), 0
+    )
+    return shared >= 3 and shared >= len(short) // 2
