@@ -44,8 +44,10 @@ def main(path: str) -> int:
         print(p)
     unanswerable = sum(not c.answerable for c in cases)
     multi = sum(bool(c.turns) for c in cases)
-    print(f"{len(cases)} cases, {unanswerable} unanswerable, {multi} multi-turn, "
-          f"{len(problems)} problems")
+    print(
+        f"{len(cases)} cases, {unanswerable} unanswerable, {multi} multi-turn, "
+        f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 
