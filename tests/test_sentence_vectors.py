@@ -121,3 +121,46 @@ def test_document_texts_cover_sentences_then_windows() -> None:
     own = document_texts(doc, [chunk], windows=False)
     assert own == ["First finding is here.", "Second finding is there.", "Third one ends it."]
     assert text in document_texts(doc, [chunk], windows=True)  # the middle one's window
+
+
+@pytest.mark.integration
+def test_with_the_real_models_answers_embed_only_the_question_and_match_question_time_vectors(
+    seed_index, real_embedder
+) -> None:
+    """The index stores both models' sentence vectors; answering from them embeds only the
+    question, and gives the answers computing every vector per question gave."""
+    from assistant.embed import MODEL_ID
+    from assistant.reader_model import ReaderModel
+
+    stored_pipeline = Pipeline(seed_index, embed_model=real_embedder, model_id=MODEL_ID)
+    reader_model = stored_pipeline.reader_model
+    assert isinstance(reader_model, ReaderModel)
+    vectors = stored_pipeline.reader.sentence_vectors
+    assert vectors["reader"].model_id == reader_model.model_id and len(vectors["base"]) > 100
+
+    computed: list[str] = []
+    base, reader = type(real_embedder).get_text_embedding_batch, ReaderModel.compute
+
+    def count_base(self, texts, **kwargs):  # type: ignore[no-untyped-def]
+        computed.extend(texts)
+        return base(self, texts, **kwargs)
+
+    def count_reader(self, texts):  # type: ignore[no-untyped-def]
+        computed.extend(texts)
+        return reader(self, texts)
+
+    questions = [QUESTION, "What does MADRA stand for?", "What did HMICFRS find in 2021?"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(real_embedder), "get_text_embedding_batch", count_base)
+        patch.setattr(ReaderModel, "compute", count_reader)
+        answers = [stored_pipeline.ask(q) for q in questions]
+    # The reader model embeds each question; nothing else longer than a word is embedded.
+    assert len([t for t in computed if " " in t]) <= len(questions)
+    assert all(a.citations for a in answers[:2])
+
+    fresh = Pipeline(seed_index, embed_model=real_embedder, model_id=MODEL_ID)
+    fresh.reader.sentence_vectors.clear()  # as if nothing were stored: embed per question
+    for question, answer in zip(questions, answers, strict=True):
+        again = fresh.ask(question)
+        assert (again.answer, again.abstained) == (answer.answer, answer.abstained)
+        assert again.confidence == pytest.approx(answer.confidence, abs=1e-3)
