@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
+BENCH_STAMP := $(VENV)/.bench-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -31,12 +32,14 @@ unit: $(DEV_STAMP)
 eval: $(RUN_STAMP)
 	$(VENV)/bin/assistant eval --report evals/reports/latest.md
 
-bench: $(RUN_STAMP)
-	$(PY) evals/bench.py
+# Every speed and memory figure in one run (~15 min; --quick for the smaller sizes):
+# prints a table, writes benchmarks/results/latest.json.
+bench: $(BENCH_STAMP)
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check assistant tests app.py evals
-	$(VENV)/bin/ruff format --check assistant tests app.py evals
+	$(VENV)/bin/ruff check assistant tests app.py evals benchmarks
+	$(VENV)/bin/ruff format --check assistant tests app.py evals benchmarks
 	$(VENV)/bin/mypy
 
 $(VENV)/bin/python:
@@ -49,6 +52,10 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 
 $(DEV_STAMP): pyproject.toml $(RUN_STAMP)
 	$(PIP) install -e '.[dev]'
+	touch $@
+
+$(BENCH_STAMP): pyproject.toml $(RUN_STAMP)
+	$(PIP) install -e '.[bench]'
 	touch $@
 
 # Browser tests drive Debian's Chromium: Playwright cannot download browsers here.

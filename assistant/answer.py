@@ -115,7 +115,10 @@ class ExtractiveAnswerer:
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
         self.stats = CorpusStats(list(reader.chunks.values()))
-        self._vectors = VectorCache(embed_model.get_text_embedding_batch)
+        # The documents' sentences were embedded when they were indexed: only text the
+        # index lacks (none, unless it was built without them) is embedded here.
+        stored = reader.sentence_vectors.get("base")
+        self._vectors = VectorCache(embed_model.get_text_embedding_batch, stored=stored)
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
         self.names = NameIndex(reader, self.stats)
@@ -308,8 +311,10 @@ class ExtractiveAnswerer:
         if (ya and yb and ya != yb) or numbers_in(a.text) != numbers_in(b.text):
             return False
         va, vb = self._vectors.get(a.text), self._vectors.get(b.text)
-        if va is not None and vb is not None and np.dot(va, vb) >= self.config.duplicate_similarity:
-            return True
+        if va is not None and vb is not None:
+            similarity = np.dot(np.asarray(va, dtype=float), np.asarray(vb, dtype=float))
+            if similarity >= self.config.duplicate_similarity:
+                return True
         ta, tb = set(content_stems(a.text)), set(content_stems(b.text))
         if not (ta and tb):
             return False

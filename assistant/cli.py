@@ -140,7 +140,8 @@ def _summary(r: BuildReport) -> str:
         f"Indexed {r.documents} documents ({r.chunks} chunks) in {r.index_path} "
         f"in {r.seconds:.1f} s",
         f"  added {len(r.added)}, updated {len(r.updated)}, removed {len(r.removed)}, "
-        f"unchanged {len(r.unchanged)}; embedded {r.embedded_chunks} chunks",
+        f"unchanged {len(r.unchanged)}; embedded {r.embedded_chunks} chunks "
+        f"and {r.embedded_sentences} sentences",
     ]
     if r.skipped:
         lines.append(f"  skipped {len(r.skipped)} unreadable file(s): the build is partial")

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -68,24 +68,49 @@ def load_embedder(batch_size: int = 32) -> BaseEmbedding:
     )
 
 
-class VectorCache:
-    """A model's vectors of texts, cached by text: the same sentence recurs across
-    questions, and across documents that repeat it. Past `limit` texts it starts afresh."""
+class StoredVectors(Protocol):
+    """Vectors computed ahead of time (`sentence_vectors.TextVectors`)."""
 
-    def __init__(self, compute: Callable[[list[str]], Iterable[Any]], limit: int = 50_000) -> None:
+    def rows(self, texts: Sequence[str]) -> list[int | None]: ...
+
+    @property
+    def vectors(self) -> Any: ...
+
+
+class VectorCache:
+    """A model's vectors of texts: those `stored` with the index, else computed and cached
+    by text (the same sentence recurs across questions). Past `limit` computed texts the
+    cache starts afresh."""
+
+    def __init__(
+        self,
+        compute: Callable[[list[str]], Iterable[Any]],
+        limit: int = 50_000,
+        stored: StoredVectors | None = None,
+    ) -> None:
         self.compute = compute
         self.limit = limit
+        self.stored = stored
         self._vectors: dict[str, Any] = {}
 
     def __call__(self, texts: Sequence[str]) -> list[Any]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        found = self._lookup(texts)
+        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+        todo = list(dict.fromkeys(t for t in missing if t not in self._vectors))
         if len(self._vectors) + len(todo) > self.limit:
             self._vectors.clear()
-            todo = list(dict.fromkeys(texts))
+            todo = list(dict.fromkeys(missing))
         if todo:
             self._vectors.update(zip(todo, self.compute(todo), strict=True))
-        return [self._vectors[t] for t in texts]
+        return [self._vectors[t] if v is None else v for t, v in zip(texts, found, strict=True)]
 
     def get(self, text: str) -> Any | None:
-        """The text's vector if it has been computed."""
-        return self._vectors.get(text)
+        """The text's vector if it is stored or has been computed."""
+        found = self._lookup([text])[0]
+        return self._vectors.get(text) if found is None else found
+
+    def _lookup(self, texts: Sequence[str]) -> list[Any | None]:
+        if self.stored is None:
+            return [None] * len(texts)
+        rows = self.stored.rows(texts)
+        return [None if r is None else self.stored.vectors[r] for r in rows]

@@ -10,7 +10,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from assistant.chunking import chunk_document
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError
 from assistant.lexical import LexicalIndex
+from assistant.sentence_vectors import Encoder, build_sentence_vectors
 from assistant.settings import Settings
 from assistant.store import (
     EMBED_TEXT_VERSION,
@@ -43,11 +44,21 @@ Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 class IndexBuilder:
     """Brings the index up to date with a loaded corpus, re-embedding only what changed."""
 
-    def __init__(self, settings: Settings, embed_model: BaseEmbedding, model_id: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embed_model: BaseEmbedding,
+        model_id: str,
+        sentence_encoders: Sequence[Encoder] = (),
+    ) -> None:
+        """`sentence_encoders`: models whose sentence vectors are stored besides the
+        embedding model's own (the reader model)."""
         self.settings = settings
         self.embed_model = embed_model
         self.model_id = model_id
         self.config = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap}
+        base = Encoder("base", model_id, embed_model.get_text_embedding_batch, windows=True)
+        self.encoders = [base, *sentence_encoders]
 
     def build(self, corpus: CorpusLoad, progress: Progress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -80,7 +91,7 @@ class IndexBuilder:
                 for doc_id, doc in sorted(docs.items())
             },
         )
-        self._write_generation(new.generation, docs, chunks, old.generation)
+        sentences = self._write_generation(new.generation, docs, chunks, old.generation)
         atomic_write(index_dir / MANIFEST, new.model_dump_json(indent=1))
         self._collect_garbage(collection, new)
 
@@ -94,6 +105,7 @@ class IndexBuilder:
             removed=tuple(sorted(old_ids - new_ids)),
             unchanged=tuple(sorted((old_ids & new_ids) - changed)),
             embedded_chunks=embedded,
+            embedded_sentences=sentences,
             skipped=tuple(corpus.skipped),
             seconds=round(time.perf_counter() - started, 3),
             index_path=str(index_dir),
@@ -155,7 +167,7 @@ class IndexBuilder:
         docs: dict[str, Document],
         chunks: dict[str, list[Chunk]],
         previous: int,
-    ) -> None:
+    ) -> int:
         folder = self.settings.index / f"gen-{generation}"
         if folder.exists():  # left by a build that failed before its commit
             shutil.rmtree(folder)
@@ -166,6 +178,8 @@ class IndexBuilder:
         texts = [embed_text(c, docs[c.doc_id]) for c in ordered]
         LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
+        old = self.settings.index / f"gen-{previous}"
+        return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:
         """A generation's vocabulary, whose word vectors a new build can reuse."""

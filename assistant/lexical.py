@@ -5,6 +5,7 @@ the Chroma store (Chroma's embedded mode has no sparse index). Built on llama-in
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import cast
 
@@ -29,9 +30,13 @@ class LexicalIndex(BM25Retriever):
     def load(cls, folder: Path) -> LexicalIndex:
         return cast(LexicalIndex, cls.from_persist_dir(str(folder), show_progress=False))
 
-    @property
+    @cached_property
     def chunk_ids(self) -> list[str]:
         return [str(row["node_id"]) for row in self.corpus]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     def search(
         self, query: str, k: int, allowed: set[str] | None = None
@@ -45,9 +50,13 @@ class LexicalIndex(BM25Retriever):
             return []
         mask = None
         if allowed is not None:
-            mask = np.array([1.0 if cid in allowed else 0.0 for cid in ids])
-            if not mask.any():
+            # Built from the allowed ids, not by walking every chunk: a filter on a few
+            # documents costs the same at a million chunks as at a thousand.
+            at = [i for i in map(self._positions.get, allowed) if i is not None]
+            if not at:
                 return []
+            mask = np.zeros(len(ids))
+            mask[at] = 1.0
         k = min(k, len(ids))
         found, scores = self.bm25.retrieve(tokens, k=k, weight_mask=mask, show_progress=False)
         hits = []

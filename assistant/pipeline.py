@@ -19,6 +19,7 @@ from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
 from assistant.reader_model import ReaderModel, load_reader
 from assistant.retrieve import HybridRetriever, RetrievalConfig
+from assistant.sentence_vectors import Encoder
 from assistant.settings import Settings
 from assistant.spelling import NameSpeller
 from assistant.store import IndexReader
@@ -55,9 +56,8 @@ class Pipeline:
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
         corpus = load_corpus(self.settings.corpus)
-        report = IndexBuilder(self.settings, self.embed_model, self.model_id).build(
-            corpus, progress
-        )
+        builder = IndexBuilder(self.settings, self.embed_model, self.model_id, self._encoders())
+        report = builder.build(corpus, progress)
         self._reader = None
         return report
 
@@ -88,9 +88,23 @@ class Pipeline:
             if self.settings.abstain_threshold is not None:
                 config = AnswerConfig(abstain_threshold=self.settings.abstain_threshold)
             self._extractive = ExtractiveAnswerer(
-                reader, self.embed_model, config, model=self.reader_model
+                reader, self.embed_model, config, model=self._indexed_reader_model(reader)
             )
         return self._extractive
+
+    def _encoders(self) -> list[Encoder]:
+        """The models whose sentence vectors the index stores besides the embedder's."""
+        model = self.reader_model
+        return [Encoder("reader", model.model_id, model.compute, windows=False)] if model else []
+
+    def _indexed_reader_model(self, reader: IndexReader) -> ReaderModel | None:
+        """The reader model, reading sentence vectors from the index when it stores this
+        model's (an index built with another adapter has to be embedded afresh)."""
+        model = self.reader_model
+        if model is None:
+            return None
+        stored = reader.sentence_vectors.get("reader")
+        return model.indexed(stored if stored and stored.model_id == model.model_id else None)
 
     @property
     def answerer(self) -> Answerer:

@@ -10,6 +10,7 @@ time; retrieval keeps the unadapted model, so the index does not change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -18,7 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embed import WEIGHTS_SHA256, VectorCache, bundled_model_dir, verify_weights
+from assistant.embed import (
+    WEIGHTS_SHA256,
+    StoredVectors,
+    VectorCache,
+    bundled_model_dir,
+    verify_weights,
+)
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"
@@ -72,13 +79,26 @@ def mean_pooled(model: Any, tokenizer: Any, texts: Sequence[str]) -> Any:
 class ReaderModel:
     """How well each sentence answers a question: the cosine of their adapted vectors."""
 
-    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        batch_size: int = 32,
+        model_id: str = "",
+        stored: StoredVectors | None = None,
+    ) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = batch_size
-        self._vectors = VectorCache(self._compute)
+        self.model_id = model_id  # identifies base weights and adapter, for stored vectors
+        self._vectors = VectorCache(self.compute, stored=stored)
 
-    def _compute(self, texts: list[str]) -> np.ndarray:
+    def indexed(self, stored: StoredVectors | None) -> ReaderModel:
+        """The same model, taking sentence vectors from those stored with the index."""
+        return ReaderModel(self.model, self.tokenizer, self.batch_size, self.model_id, stored)
+
+    def compute(self, texts: list[str]) -> np.ndarray:
+        """The texts' vectors, computed now (not cached)."""
         import torch
 
         with torch.no_grad():
@@ -136,4 +156,5 @@ def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     model, tokenizer = base_model()
     config = json.loads(meta.get("config", "{}"))
     merge_adapter(model, tensors, float(config.get("alpha", 16)) / float(config.get("rank", 8)))
-    return ReaderModel(model, tokenizer)
+    adapter = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return ReaderModel(model, tokenizer, model_id=f"{WEIGHTS_SHA256[:12]}+{adapter}")

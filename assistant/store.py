@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from assistant.errors import BackendError, IndexMissingError
 from assistant.lexical import LexicalIndex
+from assistant.sentence_vectors import load_sentence_vectors
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 from assistant.vocabulary import Vocabulary
@@ -152,6 +153,8 @@ class IndexReader:
         self.chunks = {c.chunk_id: c for c in load_chunks(settings.index, generation)}
         self.lexical = LexicalIndex.load(settings.index / f"gen-{generation}" / "bm25")
         self.vocabulary = Vocabulary.load(settings.index / f"gen-{generation}")
+        # Each model's vectors of the documents' sentences, by model name ("base", "reader").
+        self.sentence_vectors = load_sentence_vectors(settings.index / f"gen-{generation}")
         self.collection = chroma_collection(settings)
 
     def is_stale(self) -> bool:

@@ -179,6 +179,7 @@ class BuildReport(_Frozen):
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     embedded_chunks: int = 0
+    embedded_sentences: int = 0  # texts the models embedded for the stored sentence vectors
     skipped: tuple[SkippedFile, ...] = ()
     seconds: float = 0.0
     index_path: str = ""

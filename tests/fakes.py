@@ -17,6 +17,7 @@ class FakeEmbedder(BaseEmbedding):
     hash, so texts that share words are near each other and rankings are testable."""
 
     _calls: list[int] = PrivateAttr(default_factory=list)
+    _texts: list[str] = PrivateAttr(default_factory=list)
     _fail_after: int | None = PrivateAttr(default=None)
 
     def fail_after(self, texts: int | None) -> None:
@@ -26,6 +27,11 @@ class FakeEmbedder(BaseEmbedding):
     @property
     def embedded(self) -> int:
         return sum(self._calls)
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text embedded so far (questions aside), in order."""
+        return list(self._texts)
 
     def _vector(self, text: str) -> list[float]:
         total = np.zeros(DIM)
@@ -39,6 +45,7 @@ class FakeEmbedder(BaseEmbedding):
         if self._fail_after is not None and self.embedded + len(texts) > self._fail_after:
             raise RuntimeError("simulated crash while embedding")
         self._calls.append(len(texts))
+        self._texts.extend(texts)
         return [self._vector(t) for t in texts]
 
     def _get_text_embedding(self, text: str) -> list[float]:
