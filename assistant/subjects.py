@@ -55,7 +55,7 @@ def infer_subject(title: str, text: str) -> str | None:
     out (a national report naming many forces alike has none)."""
     counts = forces_named(text)
     counts.update(forces_named(title))
-    in_title = [p for p in counts if re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", title)]
+    in_title = [p for p in counts if _as_word(p).search(title)]
     for place in in_title:
         counts[place] += _TITLE_WEIGHT
     if not counts:
@@ -84,8 +84,7 @@ def subjects_named(question: str, subjects: Iterable[str]) -> list[str]:
     named: list[str] = []
     taken: list[tuple[int, int]] = []
     for subject in sorted(set(subjects), key=lambda s: -len(place_of(s))):
-        pattern = r"(?<![\w-])" + re.escape(place_of(subject)) + r"(?![\w-])"
-        for m in re.finditer(pattern, question, re.I):
+        for m in _as_word(place_of(subject), re.I).finditer(question):
             if _LONGER_NAME.search(question[: m.start()]):
                 continue  # "Yorkshire" in "North Yorkshire" names another place
             if not any(a < m.end() and m.start() < b for a, b in taken):
@@ -105,7 +104,7 @@ def places_about(title: str, text: str, least: int = 2) -> set[str]:
         place
         for place in named
         if not any(other.endswith(" " + place) for other in named)  # "Somerset" of "Avon and"
-        and len(re.findall(r"(?<![\w-])" + re.escape(place) + r"(?![\w-])", body)) >= least
+        and len(_as_word(place).findall(body)) >= least
     }
 
 
@@ -117,7 +116,7 @@ def other_forces_named(question: str, subjects: Iterable[str]) -> list[str]:
     if not counts:
         return []
     top, _, _ = _best(counts)
-    return [] if top.lower() in known else [f"{top} Police"]
+    return [] if top.lower() in known else [f"{top} {_usual_word(top, question)}"]
 
 
 class SubjectIndex:
@@ -146,7 +145,11 @@ def _abbreviates(short: str, place: str) -> bool:
     for "Northamptonshire"): one word ending in "s", shorter, sharing its first letters?"""
     if " " in short or " " in place or not short.endswith("s") or len(short) >= len(place):
         return False
-    shared = next(
-        (i for i, (a, b) in enumerate(zip(short.lower(), place.lower(), strict=False)) if a != b), 0
-    )
+    pairs = zip(short.lower(), place.lower(), strict=False)
+    shared = next((i for i, (a, b) in enumerate(pairs) if a != b), len(short))
     return shared >= 3 and shared >= len(short) // 2
+
+
+def _as_word(phrase: str, flags: int = 0) -> re.Pattern[str]:
+    """`phrase` as a whole word or words ("Durham", not "Durham-based")."""
+    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", flags)

@@ -163,6 +163,7 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
     (its reader similarities out of fold) and, with `dev`, the development set's tune folds
     (never its locked fold), each case named by its fold."""
     seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
+    seed.build()
     seed.extractive.model = OutOfFold.load(seed.reader_model)
     sets = [("seed", seed, [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"])]
     if dev:
