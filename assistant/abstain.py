@@ -11,37 +11,27 @@ from collections.abc import Sequence
 
 from assistant.answer_types import ACRONYM_NAME, NOT_NAMES, asks_publication, tense_mismatch
 from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
-from assistant.evidence import Candidate, CorpusStats
+from assistant.evidence import Candidate
 from assistant.names import Mentions, NameIndex, extends
 from assistant.query import Intent, question_sentence
 from assistant.store import IndexReader
-from assistant.terms import content_stems, stem, words
+from assistant.terms import stem, words
 from assistant.types import Answer, Document, DocumentMeta, Passage, Suggestion
 
 TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
 RELATED_SIMILARITY = 0.25
-DOUBTS = (
-    "unknown_words",
-    "absent_name",
-    "missing_type",
-    "tense",
-    "unrelated",
-    "other_subject",
-    "uncovered",
-)
+DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated", "other_subject")
 _DATE_STEMS = frozenset(stem(m.lower()) for m in MONTH_NAMES)
 
 
 class Doubter:
     """Weighs the signs that the corpus does not answer a question."""
 
-    def __init__(self, reader: IndexReader, names: NameIndex, stats: CorpusStats) -> None:
+    def __init__(self, reader: IndexReader, names: NameIndex) -> None:
         self.names = names
-        self.stats = stats
         self._years = set().union(*map(doc_years, reader.documents.values()))
-        self._stems: dict[str, frozenset[str]] = {}  # document id: the stems it uses
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
         """Signs that the corpus does not answer, given the best sentence found, each in
@@ -80,22 +70,7 @@ class Doubter:
             # report viewed 21 case files" for "how many in the 2018 inspection?", "POLIT
             # officers have 31 cases" for "what is the MOSOVO team's caseload?".
             "other_subject": float(typed and _about_another(intent, best.text, best.doc)),
-            "uncovered": self.uncovered(intent, best.doc),
         }
-
-    def uncovered(self, intent: Intent, doc: Document) -> float:
-        """How much of what the question asks about (its words weighted by rarity, not its
-        years or places) the best sentence's document never mentions: "What was Durham's
-        budget?" answered from a report that never speaks of money."""
-        if doc.doc_id not in self._stems:
-            self._stems[doc.doc_id] = frozenset(content_stems(f"{doc.meta.naming()} {doc.text}"))
-        present = self._stems[doc.doc_id]
-        places = {t for p in doc.meta.places for t in content_stems(p)}
-        weights = {
-            t: self.stats.idf(t) for t in intent.terms if not t.isdigit() and t not in places
-        }
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t not in present) / total if total else 0.0
 
 
 # "In which month of 2018 ...?", "when in 2019 ...?": a date inside that year is wanted (in

@@ -53,13 +53,15 @@ class AnswerConfig:
     extra_margin: float = 0.7
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
     # What lowers confidence that the corpus answers at all:
-    unknown_word_penalty: float = 2.0  # per question name or year the corpus lacks
+    # Per question name or year the corpus lacks. Raised from the seed fit's 2.0: on the
+    # development set's tune folds every such question (6 of 191, all naming a force with
+    # no documents) is unanswerable, and at 2.0 all six were answered from another force.
+    unknown_word_penalty: float = 5.0
     absent_name_penalty: float = 3.0  # the question names what the best source never does
     missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
     tense_penalty: float = 2.0  # a plan for what happened, or a past event for what is to come
     unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
     other_subject_penalty: float = 3.0  # it gives that of another year or another team
-    uncovered_penalty: float = 0.0  # what the question asks about, its source never mentions
 
     def penalties(self) -> dict[str, float]:
         """Each doubt's penalty, by the doubt's name (`abstain.DOUBTS`)."""
@@ -70,7 +72,6 @@ class AnswerConfig:
             "tense": self.tense_penalty,
             "unrelated": self.unrelated_penalty,
             "other_subject": self.other_subject_penalty,
-            "uncovered": self.uncovered_penalty,
         }
 
 
@@ -122,7 +123,7 @@ class ExtractiveAnswerer:
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
         self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
         self.names = NameIndex(reader, self.stats)
-        self.doubter = Doubter(reader, self.names, self.stats)
+        self.doubter = Doubter(reader, self.names)
 
     def answer(
         self,

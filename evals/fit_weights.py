@@ -162,10 +162,13 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
     """The tune cases to fit on, each set with its own pipeline: the seed set's tune split
     (its reader similarities out of fold) and, with `dev`, the development set's tune folds
     (never its locked fold), each case named by its fold."""
-    seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
-    seed.build()
-    seed.extractive.model = OutOfFold.load(seed.reader_model)
-    sets = [("seed", seed, [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"])]
+    sets: list[tuple[str, Pipeline, list[Case]]] = []
+    if "--no-seed" not in sys.argv:
+        seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
+        seed.build()
+        seed.extractive.model = OutOfFold.load(seed.reader_model)
+        tune = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune"]
+        sets.append(("seed", seed, tune))
     if dev:
         dev_dir = Path("evals/dev")
         settings = Settings.from_env(
@@ -253,7 +256,8 @@ def abstention_rows(
         answerer = pipeline.extractive
         answerer.scoring = scoring
         rows = rows_by_set.setdefault(name, [])
-        for case in cases:
+        for i, case in enumerate(cases, start=1):
+            print(f"\r{name}: {i}/{len(cases)}", end="", file=sys.stderr, flush=True)
             forced, intent, ranked = final_turn(pipeline, case)
             if not ranked or forced.abstained:  # nothing to quote, or a force it has nothing on
                 rows.append((-1e9, [0.0] * len(DOUBTS), case.answerable, False))
