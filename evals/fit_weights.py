@@ -20,6 +20,7 @@ flatter it.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import sys
@@ -131,19 +132,21 @@ def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untype
 def calibrate_abstention(
     rows: list[tuple[float, list[float], bool, bool]],
 ) -> tuple[int, tuple[float, ...], float]:
-    """The doubt penalties from a logistic regression of "answered correctly" (an answerable
-    case whose forced answer holds its facts) on the best sentence's score and the doubts:
-    each penalty is its doubt's weight over the score's, so confidence stays on the score's
-    scale; a doubt that the fit says helps is not given a bonus (penalties are at least 0).
-    Then the threshold `best_threshold` picks on the resulting confidences."""
-    x = np.array([[score, *doubts] for score, doubts, _, _ in rows])
-    y = np.array([1.0 if answerable and ok else 0.0 for _, _, answerable, ok in rows])
-    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    w = fit_logistic((x - mean) / std, y)[:-1] / std
-    penalties = tuple(round(max(0.0, -float(v) / float(w[0])), 3) for v in w[1:])
-    scored = [(s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows]
-    cut, passed = best_threshold(scored)
-    return passed, penalties, cut
+    """Grid search of the doubt penalties; for each, the threshold `best_threshold` picks.
+    Most tune cases passed wins; ties go to the widest margin around the threshold, then
+    to larger penalties: a doubt that costs no tune case keeps its full weight, since it
+    guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
+    grid = [0.0, 0.5, 1.0, 2.0, 3.0]
+    best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
+    for penalties in itertools.product(grid, repeat=len(DOUBTS)):
+        scored = [
+            (s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows
+        ]
+        cut, passed = best_threshold(scored)
+        margin = min(abs(c - cut) for c, _, _ in scored)
+        if (passed, round(margin, 1), sum(penalties)) > best[:3]:
+            best = (passed, round(margin, 1), sum(penalties), penalties, cut)
+    return best[0], best[3], best[4]
 
 
 def passed_at(
