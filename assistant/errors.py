@@ -16,9 +16,10 @@ class AssistantError(Exception):
 class CorpusFileError(AssistantError):
     """A file in the corpus that cannot be read; the rest of the corpus still is."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str, excluded: bool = False) -> None:
         self.path = str(path)
         self.reason = reason
+        self.excluded = excluded  # left out on purpose (a copy, a link out), not unreadable
         super().__init__(f"{self.path}: {reason}")
 
 

@@ -103,7 +103,7 @@ class IndexBuilder:
         """Documents indexed before whose file is now unreadable keep their last good version."""
         if not old.documents:
             return {}
-        broken = {Path(s.path).stem for s in corpus.skipped}
+        broken = {Path(s.path).stem for s in corpus.skipped if not s.excluded}
         keep = broken & set(old.documents) - {d.doc_id for d in corpus.documents}
         if not keep:
             return {}

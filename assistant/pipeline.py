@@ -51,7 +51,7 @@ class Pipeline:
 
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
-        corpus = load_corpus(self.settings.corpus)
+        corpus = load_corpus(self.settings.corpus, int(self.settings.max_file_mb * 2**20))
         report = IndexBuilder(self.settings, self.embed_model, self.model_id).build(
             corpus, progress
         )
