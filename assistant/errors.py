@@ -64,3 +64,16 @@ class ConfigError(AssistantError):
     """A setting (environment variable or flag) has a value that cannot be used."""
 
     exit_code = 2
+
+
+class IndexWriteError(AssistantError):
+    """The index folder cannot be written (read-only, disk full); the last index stands."""
+
+    exit_code = 8
+
+    def __init__(self, path: Path | str, detail: str) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"cannot write the index in {self.path} ({detail}): free some space or make the "
+            "folder writable, then build again; the previous index is unchanged"
+        )

@@ -19,7 +19,7 @@ from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.chunking import chunk_document
 from assistant.corpus import CorpusLoad
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
 from assistant.settings import Settings
 from assistant.store import (
@@ -33,6 +33,7 @@ from assistant.store import (
     load_documents,
     read_manifest,
     write_jsonl,
+    write_problem,
 )
 from assistant.types import BuildReport, Chunk, Document
 from assistant.vocabulary import Vocabulary
@@ -61,10 +62,39 @@ class IndexBuilder:
                 + (f" ({len(corpus.skipped)} files could not be read)" if corpus.skipped else "")
             )
         chunks = {doc_id: self._chunk(doc) for doc_id, doc in docs.items()}
+        try:
+            new, embedded = self._store(old, docs, chunks, progress)
+        except Exception as e:  # chromadb reports a full or read-only disk as its own errors
+            if problem := write_problem(index_dir, e):
+                raise IndexWriteError(index_dir, problem) from None
+            raise
+
+        old_ids, new_ids = set(old.documents), set(new.documents)
+        changed = {d for d in old_ids & new_ids if not self._same(old, d, chunks[d])}
+        return BuildReport(
+            documents=len(new.documents),
+            chunks=sum(len(cs) for cs in chunks.values()),
+            added=tuple(sorted(new_ids - old_ids)),
+            updated=tuple(sorted(changed)),
+            removed=tuple(sorted(old_ids - new_ids)),
+            unchanged=tuple(sorted((old_ids & new_ids) - changed)),
+            embedded_chunks=embedded,
+            skipped=tuple(corpus.skipped),
+            seconds=round(time.perf_counter() - started, 3),
+            index_path=str(index_dir),
+        )
+
+    def _store(
+        self,
+        old: Manifest,
+        docs: dict[str, Document],
+        chunks: dict[str, list[Chunk]],
+        progress: Progress | None,
+    ) -> tuple[Manifest, int]:
+        """Embed what is missing, write the new generation, commit it, collect garbage."""
         collection = chroma_collection(self.settings)
         every = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
         embedded = self._embed_missing(collection, every, docs, progress)
-
         new = Manifest(
             generation=old.generation + 1,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -81,23 +111,9 @@ class IndexBuilder:
             },
         )
         self._write_generation(new.generation, docs, chunks, old.generation)
-        atomic_write(index_dir / MANIFEST, new.model_dump_json(indent=1))
+        atomic_write(self.settings.index / MANIFEST, new.model_dump_json(indent=1))
         self._collect_garbage(collection, new)
-
-        old_ids, new_ids = set(old.documents), set(new.documents)
-        changed = {d for d in old_ids & new_ids if not self._same(old, d, chunks[d])}
-        return BuildReport(
-            documents=len(new.documents),
-            chunks=sum(len(cs) for cs in chunks.values()),
-            added=tuple(sorted(new_ids - old_ids)),
-            updated=tuple(sorted(changed)),
-            removed=tuple(sorted(old_ids - new_ids)),
-            unchanged=tuple(sorted((old_ids & new_ids) - changed)),
-            embedded_chunks=embedded,
-            skipped=tuple(corpus.skipped),
-            seconds=round(time.perf_counter() - started, 3),
-            index_path=str(index_dir),
-        )
+        return new, embedded
 
     def _kept_on_failure(self, old: Manifest, corpus: CorpusLoad) -> dict[str, Document]:
         """Documents indexed before whose file is now unreadable keep their last good version."""
