@@ -66,6 +66,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" for the app's login
+    queue_size: int = 64  # requests waiting in the app's queue before new ones are refused
     allow_remote: bool = False  # serve on a non-loopback address without auth
 
     @classmethod
