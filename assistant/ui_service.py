@@ -94,9 +94,11 @@ class Service:
                 return False
             self._status = IndexStatus("loading", "Loading the embedding model…")
             self.pipeline.answerer  # noqa: B018
-            ready = self._ready_status(None)
+            summary = self._ready_status(None).message.removeprefix("Ready: ")
             self._status = IndexStatus(
-                "updating", ready.message + " Checking the corpus for new or changed documents…"
+                "updating",
+                f"Answering from the last build ({summary.rstrip('.')}). "
+                "Checking the corpus for new or changed documents…",
             )
             return True
 
