@@ -14,7 +14,7 @@ export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test unit eval bench lint index browser-deps clean
+.PHONY: run test unit eval bench loadtest lint index browser-deps clean
 
 run: $(RUN_STAMP)
 	$(PY) app.py
@@ -25,6 +25,7 @@ index: $(RUN_STAMP)
 test: $(DEV_STAMP) browser-deps
 	$(PY) -m pytest
 	$(VENV)/bin/assistant eval --gate --report test-output/eval-report.md
+	$(MAKE) loadtest
 
 unit: $(DEV_STAMP)
 	$(PY) -m pytest -m unit
@@ -36,6 +37,11 @@ eval: $(RUN_STAMP)
 # prints a table, writes benchmarks/results/latest.json.
 bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
+# 20 concurrent clients ask the real app's /ask API for 60 s on loopback (about 2 minutes
+# in all): fails on any error or growing memory. Figures in test-output/loadtest.json.
+loadtest: $(DEV_STAMP)
+	$(PY) evals/loadtest.py --clients 20 --seconds 60
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check assistant tests app.py evals benchmarks

@@ -16,9 +16,10 @@ class AssistantError(Exception):
 class CorpusFileError(AssistantError):
     """A file in the corpus that cannot be read; the rest of the corpus still is."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str, excluded: bool = False) -> None:
         self.path = str(path)
         self.reason = reason
+        self.excluded = excluded  # left out on purpose (a copy, a link out), not unreadable
         super().__init__(f"{self.path}: {reason}")
 
 
@@ -63,3 +64,16 @@ class ConfigError(AssistantError):
     """A setting (environment variable or flag) has a value that cannot be used."""
 
     exit_code = 2
+
+
+class IndexWriteError(AssistantError):
+    """The index folder cannot be written (read-only, disk full); the last index stands."""
+
+    exit_code = 8
+
+    def __init__(self, path: Path | str, detail: str) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"cannot write the index in {self.path} ({detail}): free some space or make the "
+            "folder writable, then build again; the previous index is unchanged"
+        )

@@ -19,7 +19,7 @@ from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.chunking import chunk_document
 from assistant.corpus import CorpusLoad
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
 from assistant.sentence_vectors import Encoder, build_sentence_vectors
 from assistant.settings import Settings
@@ -34,6 +34,7 @@ from assistant.store import (
     load_documents,
     read_manifest,
     write_jsonl,
+    write_problem,
 )
 from assistant.types import BuildReport, Chunk, Document
 from assistant.vocabulary import Vocabulary
@@ -72,28 +73,12 @@ class IndexBuilder:
                 + (f" ({len(corpus.skipped)} files could not be read)" if corpus.skipped else "")
             )
         chunks = {doc_id: self._chunk(doc) for doc_id, doc in docs.items()}
-        collection = chroma_collection(self.settings)
-        every = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
-        embedded = self._embed_missing(collection, every, docs, progress)
-
-        new = Manifest(
-            generation=old.generation + 1,
-            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            model=self.model_id,
-            chunking=self.config,
-            collection=self.settings.collection,
-            documents={
-                doc_id: DocEntry(
-                    sha256=doc.sha256,
-                    source=doc.meta.source,
-                    chunk_ids=[c.chunk_id for c in chunks[doc_id]],
-                )
-                for doc_id, doc in sorted(docs.items())
-            },
-        )
-        sentences = self._write_generation(new.generation, docs, chunks, old.generation)
-        atomic_write(index_dir / MANIFEST, new.model_dump_json(indent=1))
-        self._collect_garbage(collection, new)
+        try:
+            new, embedded, sentences = self._store(old, docs, chunks, progress)
+        except Exception as e:  # chromadb reports a full or read-only disk as its own errors
+            if problem := write_problem(index_dir, e):
+                raise IndexWriteError(index_dir, problem) from None
+            raise
 
         old_ids, new_ids = set(old.documents), set(new.documents)
         changed = {d for d in old_ids & new_ids if not self._same(old, d, chunks[d])}
@@ -111,11 +96,43 @@ class IndexBuilder:
             index_path=str(index_dir),
         )
 
+    def _store(
+        self,
+        old: Manifest,
+        docs: dict[str, Document],
+        chunks: dict[str, list[Chunk]],
+        progress: Progress | None,
+    ) -> tuple[Manifest, int, int]:
+        """Embed what is missing, write the new generation, commit it, collect garbage.
+        Returns the manifest, and how many chunks and sentences were embedded."""
+        collection = chroma_collection(self.settings)
+        every = [c for doc_id in sorted(chunks) for c in chunks[doc_id]]
+        embedded = self._embed_missing(collection, every, docs, progress)
+        new = Manifest(
+            generation=old.generation + 1,
+            built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            model=self.model_id,
+            chunking=self.config,
+            collection=self.settings.collection,
+            documents={
+                doc_id: DocEntry(
+                    sha256=doc.sha256,
+                    source=doc.meta.source,
+                    chunk_ids=[c.chunk_id for c in chunks[doc_id]],
+                )
+                for doc_id, doc in sorted(docs.items())
+            },
+        )
+        sentences = self._write_generation(new.generation, docs, chunks, old.generation)
+        atomic_write(self.settings.index / MANIFEST, new.model_dump_json(indent=1))
+        self._collect_garbage(collection, new)
+        return new, embedded, sentences
+
     def _kept_on_failure(self, old: Manifest, corpus: CorpusLoad) -> dict[str, Document]:
         """Documents indexed before whose file is now unreadable keep their last good version."""
         if not old.documents:
             return {}
-        broken = {Path(s.path).stem for s in corpus.skipped}
+        broken = {Path(s.path).stem for s in corpus.skipped if not s.excluded}
         keep = broken & set(old.documents) - {d.doc_id for d in corpus.documents}
         if not keep:
             return {}

@@ -42,6 +42,7 @@ class Pipeline:
         self._extractive: ExtractiveAnswerer | None = None
         self._speller: NameSpeller | None = None
         self._subjects: SubjectIndex | None = None
+        self._pinned = False  # during a question: one generation from start to finish
 
     @cached_property
     def embed_model(self) -> BaseEmbedding:
@@ -55,7 +56,7 @@ class Pipeline:
 
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
-        corpus = load_corpus(self.settings.corpus)
+        corpus = load_corpus(self.settings.corpus, int(self.settings.max_file_mb * 2**20))
         builder = IndexBuilder(self.settings, self.embed_model, self.model_id, self._encoders())
         report = builder.build(corpus, progress)
         self._reader = None
@@ -63,8 +64,9 @@ class Pipeline:
 
     @property
     def reader(self) -> IndexReader:
-        """The open index, reopened when a newer build has been committed."""
-        if self._reader is None or self._reader.is_stale():
+        """The open index, reopened when a newer build has been committed (between
+        questions: a question is answered from one generation throughout)."""
+        if self._reader is None or (not self._pinned and self._reader.is_stale()):
             self._reader = IndexReader(self.settings)
             self._answerer = self._extractive = None
             self._speller = None
@@ -167,6 +169,16 @@ class Pipeline:
         """`ask`, also returning the passages retrieved (for evals and debugging)."""
         started = time.perf_counter()
         question = validate(question, self.settings.max_question_chars)
+        self.reader  # noqa: B018 - reopen now if a build was committed, then hold it
+        self._pinned = True
+        try:
+            return self._ask(question, history, filters, started)
+        finally:
+            self._pinned = False
+
+    def _ask(
+        self, question: str, history: Sequence[Turn], filters: Filters | None, started: float
+    ) -> tuple[Answer, list[Passage]]:
         searched = rewrite(self.speller.respell(question), history)
         intent = analyse(searched)
         filters = self.about_named(searched, filters)

@@ -6,6 +6,7 @@ names and which of its words carry its meaning. Plain rules, no model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assistant.dates import years_in
@@ -42,8 +43,11 @@ class Intent:
 
 
 def validate(question: str, max_chars: int) -> str:
-    """The question, stripped; raises `QuestionError` for an empty or oversized one."""
-    text = " ".join(question.split())
+    """The question, stripped of control and invisible formatting characters (a NUL, an
+    escape sequence, a right-to-left override); raises `QuestionError` for an empty or
+    oversized one."""
+    kept = (" " if unicodedata.category(ch) == "Cc" else ch for ch in question)
+    text = " ".join("".join(ch for ch in kept if unicodedata.category(ch) != "Cf").split())
     if not text:
         raise QuestionError("the question is empty: type a question about the reports")
     if len(text) > max_chars:

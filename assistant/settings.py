@@ -61,10 +61,12 @@ class Settings:
     dense_weight: float = 0.5  # used by the weighted fusion only
     abstain_threshold: float | None = None  # None: the calibrated default
     max_question_chars: int = 2000
+    max_file_mb: float = 20.0  # a larger corpus file is reported and skipped, not read
     llm: LLMSettings = field(default_factory=LLMSettings)
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" for the app's login
+    queue_size: int = 64  # requests waiting in the app's queue before new ones are refused
     allow_remote: bool = False  # serve on a non-loopback address without auth
 
     @classmethod
@@ -102,6 +104,8 @@ class Settings:
             raise ConfigError(
                 f"ASSISTANT_LLM must be 'openai' or 'ollama' (or unset), not {self.llm.provider!r}"
             )
+        if self.max_file_mb <= 0:
+            raise ConfigError(f"ASSISTANT_MAX_FILE_MB must be positive, not {self.max_file_mb}")
         if self.auth and ":" not in self.auth:
             raise ConfigError("ASSISTANT_AUTH must look like user:password")
 

@@ -8,9 +8,11 @@ re-embedded and vectors from an interrupted build are reused by the next one.
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -23,6 +25,8 @@ from assistant.sentence_vectors import load_sentence_vectors
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 from assistant.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -66,9 +70,12 @@ def read_manifest(index_dir: Path) -> Manifest | None:
     return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
 
 
-def chroma_collection(settings: Settings) -> Any:
-    """The Chroma collection: embedded under the index folder, or on a Chroma server."""
+def chroma_collection(settings: Settings, fresh: bool = False) -> Any:
+    """The Chroma collection: embedded under the index folder, or on a Chroma server.
+    `fresh`: read the embedded store from disk again rather than share this process's
+    open copy (after another process, an `assistant index` run, has written to it)."""
     import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -84,15 +91,19 @@ def chroma_collection(settings: Settings) -> Any:
         else:
             path = settings.index / "chroma"
             path.mkdir(parents=True, exist_ok=True)
+            if fresh:  # clients already open on it move to the new copy when they next call
+                SharedSystemClient._identifier_to_system.pop(str(path), None)
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         return client.get_or_create_collection(
             settings.collection,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
-    except (ValueError, ConnectionError, OSError) as e:
+    except Exception as e:  # chromadb raises its own errors, or bare ones, for these
         where = settings.chroma_url or str(settings.index / "chroma")
-        raise BackendError(f"cannot open the Chroma store at {where}: {e}") from None
+        problem = None if settings.chroma_url else write_problem(settings.index, e)
+        detail = f"{problem}; Chroma writes to its files even to answer" if problem else e
+        raise BackendError(f"cannot open the Chroma store at {where}: {detail}") from None
 
 
 def load_documents(index_dir: Path, generation: int) -> dict[str, Document]:
@@ -146,16 +157,27 @@ class IndexReader:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._stamp = _manifest_stamp(settings.index)  # before reading: a later swap shows
-        self.manifest = open_manifest(settings.index)
-        generation = self.manifest.generation
-        self.documents = load_documents(settings.index, generation)
-        self.chunks = {c.chunk_id: c for c in load_chunks(settings.index, generation)}
-        self.lexical = LexicalIndex.load(settings.index / f"gen-{generation}" / "bm25")
-        self.vocabulary = Vocabulary.load(settings.index / f"gen-{generation}")
-        # Each model's vectors of the documents' sentences, by model name ("base", "reader").
-        self.sentence_vectors = load_sentence_vectors(settings.index / f"gen-{generation}")
+        for attempt in range(3):
+            self._stamp = _manifest_stamp(settings.index)  # before reading: a later swap shows
+            self.manifest = open_manifest(settings.index)
+            try:
+                self._load(self.manifest.generation)
+                break
+            except FileNotFoundError:
+                # A build committed a newer generation and removed this one while it was
+                # being read: read the manifest again and open the new one.
+                if attempt == 2:
+                    raise IndexMissingError(settings.index) from None
         self.collection = chroma_collection(settings)
+
+    def _load(self, generation: int) -> None:
+        folder = self.settings.index / f"gen-{generation}"
+        self.documents = load_documents(self.settings.index, generation)
+        self.chunks = {c.chunk_id: c for c in load_chunks(self.settings.index, generation)}
+        self.lexical = LexicalIndex.load(folder / "bm25")
+        self.vocabulary = Vocabulary.load(folder)
+        # Each model's vectors of the documents' sentences, by model name ("base", "reader").
+        self.sentence_vectors = load_sentence_vectors(folder)
 
     def is_stale(self) -> bool:
         """True once a newer build has been committed: reopen to see it. Asked before every
@@ -185,18 +207,19 @@ class IndexReader:
             return []
         # Vectors of a build that has not committed yet may be in the collection: over-fetch,
         # then keep the chunks this generation knows.
-        n = min(max(k * 2, k + 10), self.collection.count())
         where = (
             {"doc_id": {"$in": sorted({self.chunks[c].doc_id for c in allowed})}}
             if allowed
             else None
         )
-        try:
-            found = self.collection.query(
+
+        def query(collection: Any) -> Any:
+            n = min(max(k * 2, k + 10), collection.count())
+            return collection.query(
                 query_embeddings=[vector], n_results=n, where=where, include=["distances"]
             )
-        except Exception as e:  # chromadb raises bare Exceptions for server faults
-            raise BackendError(f"Chroma query failed: {e}") from None
+
+        found = self._chroma(query)
         hits = []
         for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
             if cid in self.chunks and (allowed is None or cid in allowed):
@@ -204,7 +227,41 @@ class IndexReader:
         return hits[:k]
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
-        got = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        got = self._chroma(lambda c: c.get(ids=chunk_ids, include=["embeddings"]))
         return {
             cid: list(map(float, v)) for cid, v in zip(got["ids"], got["embeddings"], strict=True)
         }
+
+    def _chroma(self, call: Callable[[Any], Any]) -> Any:
+        """`call(collection)`; if it fails on the embedded store, once more on a fresh copy
+        of it: another process writing to the store (a build) leaves this one's copy stale."""
+        for attempt in (1, 2):
+            try:
+                return call(self.collection)
+            except Exception as e:  # chromadb raises bare Exceptions for server faults
+                if attempt == 2 or self.settings.chroma_url:
+                    raise BackendError(f"Chroma query failed: {e}") from None
+                log.warning("Chroma failed (%s): reopening the store", e)
+                self.collection = chroma_collection(self.settings, fresh=True)
+        raise AssertionError("unreachable")
+
+
+_LOW_SPACE = 32 * 2**20
+
+
+def write_problem(index_dir: Path, error: Exception) -> str | None:
+    """Why writing the index failed, if the cause is the disk (full, read-only, denied)
+    rather than a bug; None otherwise."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES,
+                                                      errno.EPERM, errno.EDQUOT):  # fmt: skip
+        return error.strerror or str(error)
+    try:
+        fs = os.statvfs(index_dir)
+    except OSError:
+        return None
+    if fs.f_flag & os.ST_RDONLY:
+        return "read-only file system"
+    free = fs.f_bavail * fs.f_frsize
+    if free < _LOW_SPACE:
+        return f"disk full: {free // 1024:,} kB free"
+    return None

@@ -190,10 +190,13 @@ class BuildReport(_Frozen):
 
 
 class SkippedFile(_Frozen):
-    """A corpus file that could not be read, and why."""
+    """A corpus file that could not be read, or was left out on purpose, and why."""
 
     path: str
     reason: str
+    # True for a copy of another document or a link out of the corpus: a version indexed
+    # before is dropped. False (unreadable): a version indexed before is kept.
+    excluded: bool = False
 
 
 BuildReport.model_rebuild()

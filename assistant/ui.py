@@ -31,6 +31,12 @@ EXAMPLES = (
 )
 STREAM_STEPS = 12  # updates per streamed answer
 STREAM_DELAY = 0.02  # seconds between them: visibly progressive, never slow
+# Questions and briefings from every tab and the API go through one pipeline, one at a
+# time (the service's lock; the model already uses every core). Two queue workers: one
+# answering while the other streams out the answer it has, or waits its turn; more would
+# only hold threads waiting on the lock. Beyond `settings.queue_size` waiting, a request
+# is refused at once ("the queue is full") rather than left waiting minutes.
+PIPELINE: dict[str, Any] = {"concurrency_limit": 2, "concurrency_id": "pipeline"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,8 @@ def build_app(settings: Settings, pipeline: Pipeline | None = None) -> gr.Blocks
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         w = _layout()
         _wire(w, service, demo)
-        gr_api(_api(service), api_name="ask")
+        gr_api(_api(service), api_name="ask", **PIPELINE)
+    demo.queue(max_size=settings.queue_size, default_concurrency_limit=1)
     return demo
 
 
@@ -169,9 +176,9 @@ def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
                 yield _final(conv2, exports)
 
     for event in (w.question.submit, w.ask.click):
-        event(respond, inputs, outputs, api_visibility="private")
+        event(respond, inputs, outputs, api_visibility="private", **PIPELINE)
     w.chatbot.example_select(_example, None, w.question, api_visibility="private").then(
-        respond, inputs, outputs, api_visibility="private"
+        respond, inputs, outputs, api_visibility="private", **PIPELINE
     )
     for reset in (w.new.click, w.chatbot.clear):  # the chat's own bin icon clears it all too
         reset(lambda: _final(Conversation(), exports), None, outputs, api_visibility="private")
@@ -179,7 +186,7 @@ def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
     for event in (w.topic.submit, w.write.click):
         event(
             lambda *args: write_briefing(service, exports, *args),
-            brief_inputs, [w.note, w.save], api_visibility="private",
+            brief_inputs, [w.note, w.save], api_visibility="private", **PIPELINE,
         )  # fmt: skip
     panels = [w.status, w.timer, *filters, w.corpus]
     w.timer.tick(lambda: _refresh(service), None, panels, api_visibility="private")
@@ -252,7 +259,7 @@ def _refresh(service: Service) -> tuple[Any, ...]:
     timer stops."""
     status = service.status
     html = render.status_html(status.state, status.message, status.done, status.total)
-    if not status.ready and status.state != "failed":
+    if not status.ready and status.state != "failed":  # the timer keeps polling
         return (html, *(gr.skip() for _ in range(7)))
     documents = service.documents()
     metas = render.sorted_metas(documents)

@@ -1,12 +1,13 @@
 """The app's side of the pipeline: one `Pipeline` shared by every browser tab and the API,
-calls serialised by a lock, and a missing index built in the background with progress.
+calls serialised by a lock, a missing index built in the background with progress, and an
+existing one answering questions while a build brings it up to date.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.briefing import make_briefing
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class IndexStatus:
-    """What the status line shows: loading, building (done of total chunks), ready, failed."""
+    """What the status line shows: loading, building (done of total chunks), updating (an
+    index exists and answers while a build runs), ready, failed."""
 
     state: str
     message: str
@@ -30,6 +32,11 @@ class IndexStatus:
     @property
     def ready(self) -> bool:
         return self.state == "ready"
+
+    @property
+    def answering(self) -> bool:
+        """Questions are answered: the index is ready, or being updated behind the scenes."""
+        return self.state in ("ready", "updating")
 
 
 class Service:
@@ -65,10 +72,16 @@ class Service:
 
     def _prepare(self) -> None:
         try:
-            with self._lock:
+            if self._open_existing():
+                # Questions are answered from this index while the corpus is checked.
                 report, warning = self._update()
-                self._status = IndexStatus("loading", "Loading the embedding model…")
-                self.pipeline.answerer  # noqa: B018 - load the model now, not at the first question
+            else:
+                with self._lock:
+                    first = "Building the index for the first time: reading the corpus…"
+                    report, warning = self._build(first), ""
+                    self._status = IndexStatus("loading", "Loading the embedding model…")
+                    self.pipeline.answerer  # noqa: B018 - load the model now, not at a question
+            with self._lock:
                 self._status = self._ready_status(report, warning)
         except AssistantError as e:
             self._status = IndexStatus("failed", f"The index is not available: {e}")
@@ -78,31 +91,51 @@ class Service:
         finally:
             self._prepared.set()
 
+    def _open_existing(self) -> bool:
+        """Open the index and load the model if there is an index: then questions can be
+        answered while it is brought up to date."""
+        with self._lock:
+            try:
+                self.pipeline.reader  # noqa: B018 - raises when there is no index yet
+            except IndexMissingError:
+                return False
+            self._status = IndexStatus("loading", "Loading the embedding model…")
+            self.pipeline.answerer  # noqa: B018
+            summary = self._ready_status(None).message.removeprefix("Ready: ")
+            self._status = IndexStatus(
+                "updating",
+                f"Answering from the last build ({summary.rstrip('.')}). "
+                "Checking the corpus for new or changed documents…",
+            )
+            return True
+
     def _update(self) -> tuple[BuildReport | None, str]:
-        """An incremental build (cheap when nothing changed). If it fails but an index
-        exists, that index is served, with a warning."""
+        """An incremental build (cheap when nothing changed), by a pipeline of its own so
+        that questions keep being answered from the committed index until the new one is
+        committed. If it fails, that index stays, with a warning."""
+        builder = Pipeline(
+            self.pipeline.settings, self.pipeline.embed_model, self.pipeline.model_id
+        )
         try:
-            self.pipeline.reader  # noqa: B018 - raises when there is no index yet
-        except IndexMissingError:
-            return self._build(
-                "Building the index for the first time: reading the corpus and loading the "
-                "embedding model…"
-            ), ""
-        try:
-            report = self._build("Checking the corpus for new or changed documents…")
+            report = builder.build(self._progress("updating", "; answering from the last build"))
         except AssistantError as e:
             return None, f" Could not update the index ({e}): answering from the last build."
+        except Exception as e:  # a bug in a build must not take the working index away
+            log.exception("updating the index failed")
+            return None, f" Could not update the index ({e!r}): answering from the last build."
         changed = report.added or report.updated or report.removed or report.skipped
         return (report if changed else None), ""
 
     def _build(self, message: str) -> BuildReport:
         self._status = IndexStatus("building", message)
+        return self.pipeline.build(self._progress("building"))
 
+    def _progress(self, state: str, note: str = "") -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
-            message = f"Building the index: {done} of {total} passages embedded"
-            self._status = IndexStatus("building", message, done, total)
+            message = f"Building the index: {done} of {total} passages embedded{note}"
+            self._status = IndexStatus(state, message, done, total)
 
-        return self.pipeline.build(progress)
+        return progress
 
     def _ready_status(self, report: BuildReport | None, warning: str = "") -> IndexStatus:
         reader = self.pipeline.reader
@@ -118,7 +151,7 @@ class Service:
 
     def documents(self) -> Mapping[str, Document]:
         """The indexed documents; empty until the index is ready."""
-        if not self._status.ready:
+        if not self._status.answering:
             return {}
         with self._lock:
             return dict(self.pipeline.reader.documents)
@@ -138,13 +171,16 @@ class Service:
             return make_briefing(self.pipeline, topic, filters)
 
     def _check_ready(self) -> None:
-        """Wait for an index being prepared (a while); then say how far it has got."""
-        if self._thread is not None:
+        """Wait for an index being built (a while), then say how far it has got; an index
+        being updated answers at once, from its last build."""
+        if self._thread is not None and not self._status.answering:
             self._prepared.wait(self.wait_seconds)
         status = self._status
+        if status.answering:
+            return
         if status.state == "failed":
             raise AssistantError(status.message)
-        if not self._prepared.is_set() and self._thread is not None:
+        if self._thread is not None and not self._prepared.is_set():
             raise AssistantError(
                 f"The index is still being prepared: {status.message.rstrip('.…')}. Ask again "
                 "in a moment."

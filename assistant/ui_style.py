@@ -53,7 +53,7 @@ CSS = """
   border: 1px solid var(--border-color-primary); }
 .status .dot { width: 9px; height: 9px; border-radius: 50%; background: #94a3b8; flex: none; }
 .status-ready .dot { background: #16a34a; }
-.status-building .dot, .status-loading .dot { background: #f59e0b; }
+.status-building .dot, .status-loading .dot, .status-updating .dot { background: #f59e0b; }
 .status-failed { border-color: #dc2626; }
 .status-failed .dot { background: #dc2626; }
 .status progress { flex: 1; max-width: 260px; }
