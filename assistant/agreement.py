@@ -19,7 +19,9 @@ _NEGATION = re.compile(
 )
 # "no more than 12 months", "not only": a negation word that does not deny the clause.
 _NOT_DENIAL = re.compile(r"\b(?:no (?:more|less|later|sooner) than|not only|no doubt)\b", re.I)
-_PROPER = re.compile(r"\b[A-Z][\w’'&-]*[a-zA-Z]\b")
+_PROPER = re.compile(r"\b[A-Z][\w&-]*[a-zA-Z]\b")  # a possessive's "’s" is left off
+# Words that make a clause a possibility, not a finding ("too early to say whether ...").
+_HEDGE = re.compile(r"\b(?:whether|too early to say|may|might|could|possibly|perhaps)\b", re.I)
 
 
 def figures(text: str) -> set[str]:
@@ -33,7 +35,10 @@ def negated(text: str) -> bool:
     return bool(_NEGATION.search(_NOT_DENIAL.sub(" ", text)))
 
 
-_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:but|while|whereas|although|and that)\s+|[“”\"]")
+_CLAUSE = re.compile(
+    r"[,;:]\s+|\s+(?:but|while|whereas|although|and that)\s+|[“”\"]"
+    r"|\s+and\s+(?=(?:the|it|they|we|he|she|this|there)\s)"  # "..., and the force is ..."
+)
 
 
 def closest_clause(claim: str, sentence: str) -> str:
@@ -85,15 +90,17 @@ def agree(
             problems.append(f"gives {', '.join(sorted(given))}, not {missing}")
         else:
             gaps.append(f"does not give {missing}")
-    year_problem = _year_problem(claim, sentence, doc)
-    if year_problem:
-        problems.append(year_problem)
-    missing_names = names_in(claim, common) - set(re.findall(r"[\w’'&-]+", context))
+    year_problem, year_gap = _year_problem(claim, sentence, doc)
+    problems += year_problem
+    gaps += year_gap
+    missing_names = names_in(claim, common) - names_in(f". {context}", ())
     if missing_names:
         gaps.append(f"does not name {', '.join(sorted(missing_names))}")
     clause = closest_clause(claim, sentence)
     if negated(claim) != negated(clause):
         problems.append("says the opposite" if negated(clause) else "does not deny it")
+    elif _HEDGE.search(clause) and not _HEDGE.search(claim):
+        gaps.append("only says it may be so")
     return Agreement(
         problems=tuple(problems),
         gaps=tuple(gaps),
@@ -101,21 +108,21 @@ def agree(
     )
 
 
-def _year_problem(claim: str, sentence: str, doc: Document) -> str | None:
-    """A claim's years must be those the sentence names (or, when it names none, those
-    its document is about); a sentence that names none in a document about another year
-    reports another year."""
+def _year_problem(claim: str, sentence: str, doc: Document) -> tuple[list[str], list[str]]:
+    """A claim's years must be those the sentence names: naming another is a problem.
+    A sentence that names none, in a document about other years, does not say when (a
+    gap, not a contradiction)."""
     wanted = set(years_in(claim))
     if not wanted:
-        return None
+        return [], []
     named = set(years_in(sentence))
     if named:
         allowed = named | ({doc.meta.year} if doc.meta.year else set())
         if not wanted <= allowed:
-            return f"is about {', '.join(str(y) for y in sorted(named))}"
-        return None
+            return [f"is about {', '.join(str(y) for y in sorted(named))}"], []
+        return [], []
     about = current_years(doc)
     if not wanted & about:
         shown = ", ".join(str(y) for y in sorted(about)) or "an unknown year"
-        return f"is from a report about {shown}"
-    return None
+        return [], [f"does not say when (its report is about {shown})"]
+    return [], []

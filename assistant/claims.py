@@ -5,10 +5,13 @@ answerer's; the agreement on figures, years, names and negation is `agreement.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.agreement import agree, figures, negated
+import numpy as np
+
+from assistant.agreement import agree, closest_clause, figures, negated
 from assistant.citations import make_citation, normalise, quote_problem
 from assistant.dates import years_in
 from assistant.evidence import Candidate
@@ -32,6 +35,7 @@ class ClaimConfig:
     # Words alone never make a support: figures, years, names and negation must agree too.
     about_share: float = 0.5
     about_semantic: float = 0.5
+    support_share: float = 0.65  # and to support it, this share
     # A sentence that gives every figure the claim gives needs fewer of its words ("finds
     # missing children 25% faster": "a 25% reduction in time taken to locate ...").
     figure_share: float = 0.2
@@ -51,34 +55,59 @@ def check_claim(
     """Weigh `claim` against the documents the filters allow."""
     cfg = config or ClaimConfig()
     claim = validate(claim, pipeline.settings.max_question_chars)
-    intent = analyse(claim)
     retriever = pipeline.retriever(filters).with_config(top_k=cfg.passages)
     vector = retriever.embed_query(claim)
     passages = retriever.search(claim, vector=vector)
     extractive = pipeline.extractive
-    ranked = extractive.rank(intent, passages, vector, filters)[: cfg.sentences]
-    common = extractive.stats.lowercase
-    weights = {t: extractive.stats.idf(t) for t in content_stems(claim) if not t.isdigit()}
+    ranked = extractive.rank(analyse(claim), passages, vector, filters)[: cfg.sentences]
+    # Who said it is checked as a name; what was said is what the passage must say.
+    core = without_attribution(claim)
+    weights = {t: extractive.stats.idf(t) for t in content_stems(core) if not t.isdigit()}
+    # Closeness in meaning of the sentence, or of its clause nearest the claim (a long
+    # sentence that says it in one clause reads as further away as a whole).
+    whole = _cosines(pipeline, core, [c.text for c in ranked])
+    clauses = _cosines(pipeline, core, [closest_clause(core, c.text) for c in ranked])
+    meanings = [max(a, b) for a, b in zip(whole, clauses, strict=True)]
     supporting: list[tuple[Candidate, str]] = []
     against: list[tuple[Candidate, str, str]] = []
-    for cand in ranked:
-        share, semantic = _share(weights, cand.text), cand.features.get("semantic", 0.0)
-        wanted = figures(claim)
-        needed = cfg.figure_share if wanted and wanted <= figures(cand.text) else cfg.about_share
-        if share < needed or semantic < cfg.about_semantic:
+    for cand, semantic in zip(ranked, meanings, strict=True):
+        share, wanted = _share(weights, cand.text), figures(claim)
+        figures_agree = bool(wanted) and wanted <= figures(cand.text)
+        if semantic < cfg.about_semantic or share < (
+            cfg.figure_share if figures_agree else cfg.about_share
+        ):
             continue
         context = f"{cand.doc.text[slice(*cand.window)]} {cand.doc.meta.naming()} "
         context += cand.speaker or (cand.quoting.speaker if cand.quoting else "") or ""
-        verdict = agree(claim, cand.text, context, cand.doc, common)
+        verdict = agree(claim, cand.text, context, cand.doc, extractive.stats.lowercase)
         if not verdict.problems and not verdict.gaps:
-            supporting.append((cand, "agrees on " + _points(claim)))
-        elif verdict.problems and (
-            verdict.year_only
-            or (share >= cfg.contradict_share and semantic >= cfg.contradict_semantic)
+            if figures_agree or share >= cfg.support_share:
+                supporting.append((cand, "agrees on " + _points(claim)))
+        elif (
+            verdict.problems
+            and share >= cfg.contradict_share
+            and (semantic >= cfg.contradict_semantic or verdict.year_only)
         ):
             stance = "qualifies" if verdict.year_only else "contradicts"
             against.append((cand, stance, "; ".join(verdict.problems)))
     return _result(claim, supporting[: cfg.shown], against[: cfg.shown], pipeline)
+
+
+_ATTRIBUTION = re.compile(r"^[^,;:]{0,80}?\b(?:said|says|stated|told \w+)(?: that)?[:,]?\s+", re.I)
+
+
+def without_attribution(claim: str) -> str:
+    """The claim without "Zoë Billingham said (that)": what the passage must say."""
+    core = _ATTRIBUTION.sub("", claim, count=1)
+    return core if len(core.split()) >= 3 else claim
+
+
+def _cosines(pipeline: Pipeline, text: str, others: Sequence[str]) -> list[float]:
+    if not others:
+        return []
+    vectors = np.asarray(pipeline.embed_model.get_text_embedding_batch([text, *others]))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+    return [float(v) for v in vectors[1:] @ vectors[0]]
 
 
 def _share(weights: dict[str, float], text: str) -> float:

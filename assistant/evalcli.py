@@ -1,5 +1,6 @@
-"""`assistant eval`: run the eval set, print or save its report, apply the regression gate,
-update the baseline, or calibrate the abstention threshold on the tune split.
+"""`assistant eval`: run the eval set (and the claim-check set), print or save its report,
+apply the regression gate, update the baseline, or calibrate the abstention threshold on
+the tune split.
 """
 
 from __future__ import annotations
@@ -9,6 +10,15 @@ import json
 import sys
 from pathlib import Path
 
+from assistant.claim_evals import (
+    CLAIMS,
+    accuracy,
+    claim_gate,
+    claim_markdown,
+    claim_table,
+    load_claim_cases,
+    run_claims,
+)
 from assistant.evalreport import (
     case_table,
     gate,
@@ -38,6 +48,9 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", type=Path, default=EVALS / "baseline.json")
     p.add_argument("--no-build", action="store_true", help="do not update the index first")
     p.add_argument("--cases-table", action="store_true", help="print every case's result")
+    p.add_argument(
+        "--claims", type=Path, default=CLAIMS, help="the claim-check cases ('' to skip them)"
+    )
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,6 +65,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"index: {built.documents} documents, {built.chunks} chunks", file=sys.stderr)
     results = run(pipeline, cases, _progress())
     sums = summaries(results)
+    claims, claim_minimum = load_claim_cases(args.claims) if str(args.claims) else ([], None)
+    claim_results = run_claims(pipeline, claims) if claims and not args.calibrate else []
     if args.calibrate:
         threshold, passed = calibrate_threshold(results)
         tune = sum(r.split == "tune" for r in results)
@@ -59,16 +74,27 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print("set it in AnswerConfig.abstain_threshold (or ASSISTANT_ABSTAIN_THRESHOLD)")
         return 0
     if args.json:
-        payload = {"summary": sums, "cases": [r.model_dump() for r in results]}
+        payload = {
+            "summary": sums,
+            "cases": [r.model_dump() for r in results],
+            "claims": {"accuracy": accuracy(claim_results),
+                       "cases": [r.model_dump() for r in claim_results]},
+        }  # fmt: skip
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         if args.cases_table or args.gate:
             print(case_table(results))
             print()
         print(summary_table(sums))
+        if claim_results:
+            print()
+            print(claim_table(claim_results))
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(markdown(results, sums), encoding="utf-8")
+        report = markdown(results, sums)
+        if claim_results:
+            report += "\n" + claim_markdown(claim_results)
+        args.report.write_text(report, encoding="utf-8")
         print(f"report written to {args.report}", file=sys.stderr)
     if args.update_baseline:
         save_baseline(args.baseline, results)
@@ -77,6 +103,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         failures = gate(
             results, sums, load_thresholds(args.thresholds), load_baseline(args.baseline)
         )
+        failures += claim_gate(claim_results, claim_minimum)
         for failure in failures:
             print(f"GATE: {failure}", file=sys.stderr)
         if failures:
