@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from assistant.dates import current_years, years_in
 from assistant.grounding import number_words_in, numbers_in
-from assistant.terms import content_stems
+from assistant.terms import STOPWORDS, content_stems
 from assistant.types import Document
 
 _NEGATION = re.compile(
@@ -50,13 +50,13 @@ def closest_clause(claim: str, sentence: str) -> str:
 
 
 def names_in(text: str, common: Collection[str]) -> set[str]:
-    """Capitalised words that name someone or something: not the first word of the text,
-    and never written in lower case in the documents (`common`), so "Police" is not one,
-    "Billingham" and "Adderley" are."""
+    """Capitalised words that name someone or something: never written in lower case in
+    the documents (`common`) and not function words, so "Police" and "The" are not
+    names, "Billingham" and "Adderley" are."""
     found = set()
     for m in _PROPER.finditer(text):
         word = m.group(0)
-        if m.start() == 0 or word.lower() in common or len(word) < 3:
+        if word.lower() in common or word.lower() in STOPWORDS or len(word) < 3:
             continue
         found.add(word)
     return found

@@ -105,7 +105,7 @@ def without_attribution(claim: str) -> str:
 def _cosines(pipeline: Pipeline, text: str, others: Sequence[str]) -> list[float]:
     if not others:
         return []
-    vectors = np.asarray(pipeline.embed_model.get_text_embedding_batch([text, *others]))
+    vectors = np.asarray(pipeline.extractive.vectors([text, *others]), dtype=float)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
     return [float(v) for v in vectors[1:] @ vectors[0]]
 
