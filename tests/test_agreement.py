@@ -22,7 +22,9 @@ def test_figures_leave_years_out_and_read_words():
 
 def test_negation_is_read_in_the_clause_that_matches():
     sentence = "Arrangements were wholly inadequate, and children were not properly protected."
-    assert closest_clause("arrangements were wholly inadequate", sentence).startswith("Arrangements")
+    assert closest_clause("arrangements were wholly inadequate", sentence).startswith(
+        "Arrangements"
+    )
     assert negated("the force is not managing risk") and not negated("no more than 12 months")
 
 

@@ -72,7 +72,12 @@ def test_the_claim_eval_set_covers_every_verdict_and_is_scored(real_pipeline):
     # that a run scores verdicts against the expected ones.
     cases, minimum = load_claim_cases(ROOT / CLAIMS)
     assert len(cases) >= 30 and minimum is not None
-    assert {c.verdict for c in cases} == {"supported", "partly supported", "contradicted", "not found"}
+    assert {c.verdict for c in cases} == {
+        "supported",
+        "partly supported",
+        "contradicted",
+        "not found",
+    }
     sample = [c for c in cases if c.id in ("case-files-21-2019", "helicopters")]
     results = run_claims(real_pipeline, sample)
     assert [r.got for r in results] == ["supported", "not found"] and accuracy(results) == 1.0

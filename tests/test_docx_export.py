@@ -85,4 +85,7 @@ def test_libreoffice_opens_it(note, tmp_path: Path):
 @pytest.mark.unit
 def test_an_empty_briefing_still_makes_a_document():
     empty = Briefing(topic="weather", sections=(), citations=(), empty_reason="Nothing here.")
-    assert [t for _, t in _paragraphs(briefing_docx(empty))] == ["Briefing: weather", "Nothing here."]
+    assert [t for _, t in _paragraphs(briefing_docx(empty))] == [
+        "Briefing: weather",
+        "Nothing here.",
+    ]
