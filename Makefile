@@ -14,7 +14,7 @@ export TOKENIZERS_PARALLELISM := false
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test unit eval bench loadtest lint index browser-deps clean
+.PHONY: run test unit eval bench loadtest lint index browser-deps office-deps clean
 
 run: $(RUN_STAMP)
 	$(PY) app.py
@@ -22,7 +22,7 @@ run: $(RUN_STAMP)
 index: $(RUN_STAMP)
 	$(VENV)/bin/assistant index
 
-test: $(DEV_STAMP) browser-deps
+test: $(DEV_STAMP) browser-deps office-deps
 	$(PY) -m pytest
 	$(VENV)/bin/assistant eval --gate --report test-output/eval-report.md
 	$(MAKE) loadtest
@@ -71,6 +71,16 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
+
+# The Word export test opens the .docx in LibreOffice (headless Writer, no GUI packages).
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      -o DPkg::Lock::Timeout=300 --no-install-recommends libreoffice-writer-nogui >/dev/null; \
+	  else \
+	    echo "the Word export test needs LibreOffice: sudo apt-get install -y libreoffice-writer-nogui" >&2; exit 1; \
 	  fi; }
 
 clean:

@@ -251,6 +251,10 @@ class ExtractiveAnswerer:
         doubts = self.doubter.doubts(intent, best)
         return best.score - sum(penalties[k] * v for k, v in doubts.items())
 
+    def vectors(self, texts: Sequence[str]) -> list[list[float]]:
+        """The embedder's vectors of texts, cached (sentences recur across questions)."""
+        return self._vectors(texts)
+
     def _embed(self, cands: list[Candidate], window: bool = False) -> list[list[float]]:
         """Vectors of the candidates' own text (or of their windows)."""
         return self._vectors([c.doc.text[slice(*c.window)] if window else c.text for c in cands])

@@ -1,4 +1,5 @@
-"""The `assistant` command: build the index, search it, ask questions, chat, run evals.
+"""The `assistant` command: build the index, search it, ask questions, chat, run evals
+(and, from `briefcli`, brief, timeline and check).
 Reads the environment and flags once into `Settings`; turns user errors into one line.
 """
 
@@ -14,12 +15,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from assistant.briefing import make_briefing
+from assistant.briefcli import add_brief_commands
 from assistant.chat import Turn
 from assistant.dates import human_date
 from assistant.errors import AssistantError, QuestionError
 from assistant.evalcli import add_eval_arguments, cmd_eval
-from assistant.markdown import briefing_markdown
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings, apply_offline_defaults
 from assistant.types import Answer, BuildReport, Filters, Passage
@@ -85,11 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     _filter_args(p)
     p.set_defaults(handler=cmd_ask)
 
-    p = sub.add_parser("brief", parents=[common], help="a briefing note on a topic")
-    p.add_argument("topic", help='e.g. "missing children"')
-    p.add_argument("--out", type=Path, help="write the Markdown note to this file")
-    _filter_args(p)
-    p.set_defaults(handler=cmd_brief)
+    add_brief_commands(sub, common, _filter_args)
 
     p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
     _filter_args(p)
@@ -198,20 +194,6 @@ def _batch_lines(source: str) -> list[str]:
     except OSError as e:
         raise QuestionError(f"cannot read questions from {source}: {e.strerror}") from None
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-
-
-def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
-    briefing = make_briefing(Pipeline(settings), args.topic, filters_from(args))
-    if args.json:
-        print(briefing.model_dump_json(indent=2))
-        return 0
-    note = briefing_markdown(briefing)
-    if args.out:
-        args.out.write_text(note, encoding="utf-8")
-        print(f"briefing written to {args.out}", file=sys.stderr)
-    else:
-        print(note)
-    return 0
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

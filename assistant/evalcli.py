@@ -1,5 +1,6 @@
-"""`assistant eval`: run the eval set, print or save its report, apply the regression gate,
-update the baseline, or calibrate the abstention threshold on the tune split.
+"""`assistant eval`: run the eval set (and the claim-check set), print or save its report,
+apply the regression gate, update the baseline, or calibrate the abstention threshold on
+the tune split.
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ from pathlib import Path
 
 import yaml
 
+from assistant.claim_evals import (
+    CLAIMS,
+    accuracy,
+    claim_gate,
+    claim_markdown,
+    claim_table,
+    load_claim_cases,
+    run_claims,
+)
 from assistant.evalreport import (
     case_table,
     gate,
@@ -52,6 +62,9 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", type=Path, default=EVALS / "baseline.json")
     p.add_argument("--no-build", action="store_true", help="do not update the index first")
     p.add_argument("--cases-table", action="store_true", help="print every case's result")
+    p.add_argument(
+        "--claims", type=Path, default=CLAIMS, help="the claim-check cases ('' to skip them)"
+    )
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -83,6 +96,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     sums = summaries(results)
     if args.set == "locked":
         log_locked_run(DEV / "locked-log.md", sums)
+    # The claim cases are about the seed documents.
+    use_claims = str(args.claims) and args.set == "seed"
+    claims, claim_minimum = load_claim_cases(args.claims) if use_claims else ([], None)
+    claim_results = run_claims(pipeline, claims) if claims and not args.calibrate else []
     if args.calibrate:
         threshold, passed = calibrate_threshold(results)
         tune = sum(r.split == "tune" for r in results)
@@ -90,16 +107,27 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print("set it in AnswerConfig.abstain_threshold (or ASSISTANT_ABSTAIN_THRESHOLD)")
         return 0
     if args.json:
-        payload = {"summary": sums, "cases": [r.model_dump() for r in results]}
+        payload = {
+            "summary": sums,
+            "cases": [r.model_dump() for r in results],
+            "claims": {"accuracy": accuracy(claim_results),
+                       "cases": [r.model_dump() for r in claim_results]},
+        }  # fmt: skip
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         if args.cases_table or args.gate:
             print(case_table(results))
             print()
         print(summary_table(sums))
+        if claim_results:
+            print()
+            print(claim_table(claim_results))
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(markdown(results, sums), encoding="utf-8")
+        report = markdown(results, sums)
+        if claim_results:
+            report += "\n" + claim_markdown(claim_results)
+        args.report.write_text(report, encoding="utf-8")
         print(f"report written to {args.report}", file=sys.stderr)
     if args.update_baseline:
         save_baseline(args.baseline, results)
@@ -108,6 +136,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         failures = gate(
             results, sums, load_thresholds(args.thresholds), load_baseline(args.baseline)
         )
+        failures += claim_gate(claim_results, claim_minimum)
         for failure in failures:
             print(f"GATE: {failure}", file=sys.stderr)
         if failures:

@@ -241,3 +241,43 @@ class Briefing(_Frozen):
     sections: tuple[BriefingSection, ...]
     citations: tuple[Citation, ...]
     empty_reason: str | None = None  # why there is nothing to report, when there is not
+
+
+class TimelineEvent(_Frozen):
+    """One dated event (an inspection, revisit, review, publication, initiative) and what
+    it found, as one verbatim sentence, with every source that reports it."""
+
+    date: str  # as precise as the documents say: "2013", "2019-03", "2019-07-24"
+    date_label: str  # as people read it: "2013", "March 2019", "November to December 2020"
+    kind: str  # inspection | revisit | review | publication | initiative
+    text: str  # the sentence (and what it found, when the next sentence says), verbatim
+    citations: tuple[int, ...]  # the first is where `text` is quoted from
+
+
+class Timeline(_Frozen):
+    """What `assistant timeline --json` prints: events in the order they happened."""
+
+    topic: str | None
+    events: tuple[TimelineEvent, ...]
+    citations: tuple[Citation, ...]
+    empty_reason: str | None = None
+
+
+class ClaimEvidence(_Frozen):
+    """A passage's sentence weighed against a claim, and why it counts for or against it."""
+
+    citation: int  # its number in `ClaimCheck.citations`
+    text: str
+    stance: str  # supports | contradicts | qualifies
+    reason: str  # e.g. "gives 21, not 25"
+
+
+class ClaimCheck(_Frozen):
+    """What `assistant check --json` prints: a verdict on a claim, and the passages."""
+
+    claim: str
+    verdict: str  # supported | partly supported | contradicted | not found
+    explanation: str
+    supporting: tuple[ClaimEvidence, ...] = ()
+    contradicting: tuple[ClaimEvidence, ...] = ()  # contradicting or qualifying
+    citations: tuple[Citation, ...] = ()

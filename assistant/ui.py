@@ -16,11 +16,13 @@ from gradio.events import api as gr_api
 
 from assistant import ui_render as render
 from assistant.chat import Turn
+from assistant.docx_export import briefing_docx
 from assistant.errors import AssistantError
 from assistant.markdown import briefing_markdown, conversation_markdown, md_text
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.types import Answer
+from assistant.ui_prep import check_tab, timeline_tab
 from assistant.ui_service import Service, filters_from
 
 TITLE = "Inspection reports assistant"
@@ -73,6 +75,7 @@ class Widgets:
     write: gr.Button
     note: gr.Markdown
     save: gr.DownloadButton
+    save_docx: gr.DownloadButton
 
 
 def build_app(settings: Settings, pipeline: Pipeline | None = None) -> gr.Blocks:
@@ -81,14 +84,14 @@ def build_app(settings: Settings, pipeline: Pipeline | None = None) -> gr.Blocks
     service = Service(pipeline or Pipeline(settings))
     service.start()
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
-        w = _layout()
+        w = _layout(service)
         _wire(w, service, demo)
         gr_api(_api(service), api_name="ask", **PIPELINE)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=1)
     return demo
 
 
-def _layout() -> Widgets:
+def _layout(service: Service) -> Widgets:
     with gr.Row(equal_height=True):
         gr.HTML(
             f"<div class='app-header'><h1>{TITLE}</h1><p>Answers quote the inspection reports "
@@ -104,6 +107,11 @@ def _layout() -> Widgets:
                 sources = gr.HTML(render.sources_html([]), elem_id="sources-panel")
         with gr.Tab("Briefing", id="briefing"):
             briefing = _briefing_tab()
+        filters = [chat[k] for k in ("docs", "kinds", "year_from", "year_to", "subjects")]
+        with gr.Tab("Timeline", id="timeline"):
+            timeline_tab(service, filters)
+        with gr.Tab("Check", id="check"):
+            check_tab(service, filters)
         with gr.Tab("About this corpus", id="corpus"):
             corpus = gr.HTML(render.corpus_html({}), elem_id="corpus")
     return Widgets(
@@ -124,8 +132,10 @@ def _briefing_tab() -> dict[str, Any]:
         )  # fmt: skip
         write = gr.Button("Write briefing", variant="primary", scale=1, elem_id="write-briefing")
     note = gr.Markdown(elem_id="briefing-note", sanitize_html=True)
-    save = gr.DownloadButton("Download briefing", size="sm", interactive=False)
-    return {"topic": topic, "write": write, "note": note, "save": save}
+    with gr.Row():
+        save = gr.DownloadButton("Download briefing", size="sm", interactive=False)
+        save_docx = gr.DownloadButton("Download as Word", size="sm", interactive=False)
+    return {"topic": topic, "write": write, "note": note, "save": save, "save_docx": save_docx}
 
 
 def _chat_column() -> dict[str, Any]:
@@ -186,22 +196,31 @@ def _wire(w: Widgets, service: Service, demo: gr.Blocks) -> None:
     for event in (w.topic.submit, w.write.click):
         event(
             lambda *args: write_briefing(service, exports, *args),
-            brief_inputs, [w.note, w.save], api_visibility="private", **PIPELINE,
+            brief_inputs, [w.note, w.save, w.save_docx], api_visibility="private", **PIPELINE,
         )  # fmt: skip
     panels = [w.status, w.timer, *filters, w.corpus]
     w.timer.tick(lambda: _refresh(service), None, panels, api_visibility="private")
     demo.load(lambda: _refresh(service), None, panels, api_visibility="private")
 
 
-def write_briefing(service: Service, exports: Path, topic: str, *filters: Any) -> tuple[Any, Any]:
-    """The briefing note as Markdown, and a file to download it; a user error as a note."""
+def write_briefing(
+    service: Service, exports: Path, topic: str, *filters: Any
+) -> tuple[Any, Any, Any]:
+    """The briefing note as Markdown, and files to download it (Markdown, Word); a user
+    error as a note."""
     try:
-        markdown = briefing_markdown(service.brief(topic, filters_from(*filters)))
+        briefing = service.brief(topic, filters_from(*filters))
     except AssistantError as e:
-        return f"**Could not write the briefing:** {md_text(str(e))}", gr.skip()
-    path = Path(tempfile.mkdtemp(dir=exports)) / "briefing.md"
-    path.write_text(markdown, encoding="utf-8")
-    return markdown, gr.DownloadButton(value=str(path), interactive=True)
+        return f"**Could not write the briefing:** {md_text(str(e))}", gr.skip(), gr.skip()
+    markdown = briefing_markdown(briefing)
+    folder = Path(tempfile.mkdtemp(dir=exports))
+    (folder / "briefing.md").write_text(markdown, encoding="utf-8")
+    (folder / "briefing.docx").write_bytes(briefing_docx(briefing))
+    return (
+        markdown,
+        gr.DownloadButton(value=str(folder / "briefing.md"), interactive=True),
+        gr.DownloadButton(value=str(folder / "briefing.docx"), interactive=True),
+    )
 
 
 def _example(evt: gr.SelectData) -> str:

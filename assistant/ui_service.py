@@ -12,9 +12,19 @@ from dataclasses import dataclass
 
 from assistant.briefing import make_briefing
 from assistant.chat import Turn
+from assistant.claims import check_claim
 from assistant.errors import AssistantError, IndexMissingError, QuestionError
 from assistant.pipeline import Pipeline
-from assistant.types import Answer, Briefing, BuildReport, Document, Filters
+from assistant.timeline import make_timeline
+from assistant.types import (
+    Answer,
+    Briefing,
+    BuildReport,
+    ClaimCheck,
+    Document,
+    Filters,
+    Timeline,
+)
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +179,20 @@ class Service:
         self._check_ready()
         with self._lock:
             return make_briefing(self.pipeline, topic, filters)
+
+    def timeline(self, topic: str, filters: Filters | None = None) -> Timeline:
+        """The dated events (on a topic, when given), or a readable error while the index
+        is not ready."""
+        self._check_ready()
+        with self._lock:
+            reader = self.pipeline.reader
+            return make_timeline(reader.documents, reader.chunks.values(), topic, filters)
+
+    def check(self, claim: str, filters: Filters | None = None) -> ClaimCheck:
+        """A claim's verdict and passages, or a readable error while the index is not ready."""
+        self._check_ready()
+        with self._lock:
+            return check_claim(self.pipeline, claim, filters)
 
     def _check_ready(self) -> None:
         """Wait for an index being built (a while), then say how far it has got; an index

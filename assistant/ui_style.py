@@ -134,4 +134,21 @@ a.source-link { padding: 0 !important; }
 .corpus .date-note { font-size: .8rem; font-style: italic; color: var(--body-text-color-subdued); }
 .corpus code { font-size: .78rem; }
 .corpus-head { margin: 4px 0 10px 0; }
+/* Timeline and Check tabs */
+.timeline { list-style: none; padding: 0; margin: 8px 0; }
+.timeline .event { border-left: 3px solid #2563eb; padding: 4px 0 8px 12px; margin: 0 0 6px 6px; }
+.timeline .when { display: block; margin: 0; font-size: .9rem; }
+.timeline .kind { color: var(--body-text-color-subdued); }
+.timeline .entry { display: block; margin: 2px 0; }
+.timeline .marks, .evidence b { color: #2563eb; }
+.claim-check .verdict { display: inline-block; font-weight: 700; padding: 4px 12px;
+  border-radius: 999px; color: white; margin: 4px 0; }
+.verdict-supported { background: #16a34a; }
+.verdict-partly { background: #d97706; }
+.verdict-contradicted { background: #dc2626; }
+.verdict-not-found { background: #64748b; }
+.evidence-list { list-style: none; padding: 0; }
+.evidence { border-left: 3px solid #16a34a; padding-left: 10px; margin-bottom: 8px; }
+.evidence.contradicts { border-left-color: #dc2626; }
+.evidence.qualifies { border-left-color: #d97706; }
 """

@@ -156,3 +156,31 @@ def test_brief_writes_a_markdown_note_or_json(built, tmp_path):
     out = tmp_path / "note.md"
     run("brief", "missing children", "--out", str(out), *built)
     assert out.read_text().startswith("# Briefing: missing children")
+
+
+def test_brief_writes_a_word_note_by_its_extension_and_refuses_others(built, tmp_path):
+    import docx
+
+    out = tmp_path / "note.docx"
+    run("brief", "missing children", "--out", str(out), *built)
+    assert docx.Document(str(out)).paragraphs[0].text == "Briefing: missing children"
+    bad = run("brief", "missing children", "--out", str(tmp_path / "note.pdf"), *built, check=False)
+    assert bad.returncode == 4 and "can be written as .md or .docx" in bad.stderr
+
+
+def test_timeline_and_check_print_text_or_json(built):
+    timeline = json.loads(run("timeline", "--json", *built).stdout)
+    labels = [(e["date_label"], e["kind"]) for e in timeline["events"]]
+    assert ("November to December 2020", "inspection") in labels
+    assert all(e["citations"] for e in timeline["events"])
+    text = run("timeline", "MADRA", *built).stdout
+    assert text.startswith("Timeline: MADRA") and "April 2020 · initiative" in text
+    check = json.loads(
+        run(
+            "check", "--json", "POLIT officers have an average workload of 31 cases.", *built
+        ).stdout
+    )
+    assert check["verdict"] == "supported" and check["contradicting"] == []
+    assert check["citations"][0]["doc_id"] == "004_16b96cc67d0bace7"
+    text = run("check", "POLIT officers have an average workload of 13 cases.", *built).stdout
+    assert "Verdict: contradicted" in text and "gives 31, not 13" in text

@@ -400,3 +400,20 @@ def test_on_start_new_documents_are_indexed_and_a_failed_update_keeps_the_old_in
     assert status.ready and "6 documents" in status.message
     assert "Could not update the index (nothing to index" in status.message
     assert len(again.documents()) == 6
+
+
+@pytest.mark.unit
+def test_claim_check_and_timeline_html_show_markup_as_text():
+    from assistant.types import ClaimCheck, Timeline, TimelineEvent
+    from assistant.ui_prep import check_html, timeline_html
+
+    check = ClaimCheck(claim="<script>x()</script> was said", verdict="not found", explanation="e")
+    html = check_html(check)
+    assert (
+        "<script>" not in html and "&lt;script&gt;" in html and 'data-verdict="not found"' in html
+    )
+    event = TimelineEvent(
+        date="2018", date_label="2018", kind="inspection", text="<b>x</b>", citations=()
+    )
+    html = timeline_html(Timeline(topic=None, events=(event,), citations=()))
+    assert "<b>x</b>" not in html and 'data-date="2018"' in html

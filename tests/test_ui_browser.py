@@ -327,3 +327,77 @@ def test_a_briefing_lays_out_each_document_in_date_order_and_downloads(app):
         .read_text(encoding="utf-8")
         .startswith("# Briefing: missing children")
     )
+
+
+def test_the_timeline_tab_charts_the_inspections_in_order_with_their_sources(app):
+    app.page.get_by_role("tab", name="Timeline").click()
+    app.page.locator("#show-timeline").click()
+    entries = app.page.locator("#timeline-entries .event")
+    expect(entries.first).to_be_visible(timeout=WAIT_MS)
+    dates = entries.evaluate_all("els => els.map(e => e.dataset.date)")
+    for wanted in ("2013-01", "2018", "2019-03", "2020-11"):
+        assert wanted in dates, dates
+    assert [dates.index(d) for d in ("2013-01", "2018", "2019-03", "2020-11")] == sorted(
+        dates.index(d) for d in ("2013-01", "2018", "2019-03", "2020-11")
+    )
+    first_2018 = entries.nth(dates.index("2018"))
+    expect(first_2018.locator(".when")).to_have_text("2018 · inspection")
+    expect(first_2018).to_contain_text("initially inspected")
+    first_2018.locator("summary").click()
+    expect(first_2018.locator(".card")).to_have_count(4)
+    expect(first_2018.locator(".card").first).to_contain_text("24 March 2021")
+    chart = app.page.locator("#timeline-chart .js-plotly-plot")
+    expect(chart).to_be_visible(timeout=WAIT_MS)
+    points = chart.locator(".scatterlayer .point")
+    expect(points).to_have_count(len(dates))
+    expect(chart.locator(".xtick")).not_to_have_count(0)  # a date axis
+    assert "November to December 2020" in chart.locator(".scatterlayer").text_content()
+    chart.scroll_into_view_if_needed()
+    hovered = []  # hovering on each point shows its entry, date and sources
+    for i in range(points.count()):
+        box = points.nth(i).bounding_box()
+        app.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        app.page.wait_for_timeout(150)
+        hovered.append(" ".join((chart.locator(".hoverlayer").text_content() or "").split()))
+        if "March 2019" in hovered[-1]:
+            break
+    assert "March 2019 · review" in hovered[-1] and "conducted a post-inspection" in hovered[-1]
+    screenshot(app, "timeline.png")
+
+
+def test_the_check_tab_gives_a_verdict_with_the_passages_for_and_against(app):
+    app.page.get_by_role("tab", name="Check").click()
+    box = app.page.locator("#claim textarea")
+    result = app.page.locator("#check-result")
+    box.fill("Inspectors viewed 25 child protection case files in 2019.")
+    box.press("Enter")
+    expect(result.locator(".verdict")).to_have_text("Contradicted", timeout=WAIT_MS)
+    expect(result.locator(".evidence.contradicts")).to_contain_text("gives 21, not 25")
+    box.fill("The force now finds missing children 25% faster.")
+    app.page.locator("#check-claim").click()
+    expect(result.locator(".verdict")).to_have_text("Supported", timeout=WAIT_MS)
+    support = result.locator(".evidence.supports").first
+    expect(support).to_contain_text("25% reduction in time taken to locate missing children")
+    expect(support.locator(".card")).to_contain_text("24 March 2021")
+    expect(support.locator(".card .byline")).to_contain_text("Northamptonshire Police")
+    screenshot(app, "check.png")
+    box.fill("")
+    box.press("Enter")
+    expect(result.locator(".msg-error")).to_contain_text("empty", timeout=WAIT_MS)
+
+
+def test_the_briefing_downloads_as_a_word_document(app):
+    import docx
+
+    app.page.get_by_role("tab", name="Briefing").click()
+    box = app.page.locator("#briefing-topic textarea")
+    box.fill("missing children")
+    box.press("Enter")
+    button = app.page.get_by_role("button", name="Download as Word")
+    expect(button).to_be_enabled(timeout=WAIT_MS)
+    with app.page.expect_download() as download:
+        button.click()
+    document = docx.Document(download.value.path())
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Briefing: missing children" and "Notes" in texts
+    assert any(t.startswith("24 July 2019:") for t in texts)
