@@ -61,12 +61,17 @@ def corpus_runs(
         out[name] = {"build": built, "latency": latency.measure(pipeline, asked)}
         out[name]["profile"] = latency.profile_answers(pipeline, asked[:10])
         save()
-    index = tmp / "index-docs50"
+    cold_runs(tmp / "index-docs50", big, asked, out, save)
+
+
+def cold_runs(
+    index: Path, corpus: Path, asked: list[str], out: dict[str, Any], save: Callable[[], None]
+) -> None:
     log("cold start: CLI")
-    out["cold_cli"] = cold.cli(index, big, asked[0])
+    out["cold_cli"] = cold.cli(index, corpus, asked[0])
     save()
     log("cold start: app")
-    out["app"] = cold.app(index, big, asked[:20])
+    out["app"] = cold.app(index, corpus, asked[:20])
     save()
 
 
@@ -82,6 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-sizes", help="sizes for the Chroma server (default: same)")
     parser.add_argument(
         "--stores", default="bm25,embedded,server", help="which stores the scale run measures"
+    )
+    parser.add_argument(
+        "--cold-only",
+        nargs=2,
+        metavar=("INDEX", "CORPUS"),
+        type=Path,
+        help="skip the builds and latency; cold starts against this built index",
     )
     parser.add_argument("--only-scale", action="store_true", help="skip the corpus runs")
     parser.add_argument("--questions", type=int, default=30)
@@ -107,7 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        if not args.only_scale:
+        if args.cold_only:
+            index, corpus = args.cold_only
+            cold_runs(index, corpus, asked, result, save)
+        elif not args.only_scale:
             corpus_runs(Path(tmp), args.documents, asked, result, save)
         result["scale"] = {}
         scale.run(
