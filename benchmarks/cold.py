@@ -76,7 +76,9 @@ def app(index: Path, corpus: Path, asked: list[str]) -> dict[str, Any]:
     command = [sys.executable, str(ROOT / "app.py"), "--port", str(port)]
     command += ["--index", str(index), "--corpus", str(corpus)]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         wait_for(url, seconds=180)
