@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -112,15 +112,21 @@ _ONLY = re.compile(
 
 def content_terms(text: str) -> dict[str, str]:
     """The words that carry meaning, as {stem: first word with that stem}, in order."""
+    return dict(_content_terms(text))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order, without repeats."""
+    return [s for s, _ in _content_terms(text)]
+
+
+# Every question scores the same document sentences again: their terms are kept.
+@lru_cache(maxsize=200_000)
+def _content_terms(text: str) -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
     for w in words(_ONLY.sub("only", text)):
         low = w.lower()
         if low in STOPWORDS or low in FRAME_WORDS or len(low) < 2:
             continue
         seen.setdefault(stem(low), low)
-    return seen
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning, in order, without repeats."""
-    return list(content_terms(text))
+    return tuple(seen.items())

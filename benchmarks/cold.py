@@ -76,13 +76,15 @@ def app(index: Path, corpus: Path, asked: list[str]) -> dict[str, Any]:
     command = [sys.executable, str(ROOT / "app.py"), "--port", str(port)]
     command += ["--index", str(index), "--corpus", str(corpus)]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         wait_for(url, seconds=180)
         listening = time.perf_counter()
         client = Client(url, verbose=False)
-        client.predict(asked[0], api_name="/ask")
+        _first_answer(client, asked[0])
         first = time.perf_counter()
         served = []
         for q in asked[1:]:
@@ -100,6 +102,22 @@ def app(index: Path, corpus: Path, asked: list[str]) -> dict[str, Any]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _first_answer(client: Any, question: str, seconds: float = 300.0) -> None:
+    """Ask until the app answers: it refuses questions while it brings the index up to
+    date on start ("Ask again when the index is ready")."""
+    from gradio_client.exceptions import AppError
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            client.predict(question, api_name="/ask")
+            return
+        except AppError as e:
+            if "index is ready" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["phases"]:

@@ -61,13 +61,22 @@ def corpus_runs(
         out[name] = {"build": built, "latency": latency.measure(pipeline, asked)}
         out[name]["profile"] = latency.profile_answers(pipeline, asked[:10])
         save()
-    index = tmp / "index-docs50"
+    cold_runs(tmp / "index-docs50", big, asked, out, save)
+
+
+def cold_runs(
+    index: Path, corpus: Path, asked: list[str], out: dict[str, Any], save: Callable[[], None]
+) -> None:
     log("cold start: CLI")
-    out["cold_cli"] = cold.cli(index, big, asked[0])
+    out["cold_cli"] = cold.cli(index, corpus, asked[0])
     save()
     log("cold start: app")
-    out["app"] = cold.app(index, big, asked[:20])
+    out["app"] = cold.app(index, corpus, asked[:20])
     save()
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(s) for s in text.split(",") if s.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,14 +85,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="scale to 10k chunks only")
     parser.add_argument("--sizes", help="scale sizes, comma-separated (default 1k,10k,100k)")
     parser.add_argument("--server-sizes", help="sizes for the Chroma server (default: same)")
+    parser.add_argument(
+        "--stores", default="bm25,embedded,server", help="which stores the scale run measures"
+    )
+    parser.add_argument(
+        "--cold-only",
+        nargs=2,
+        metavar=("INDEX", "CORPUS"),
+        type=Path,
+        help="skip the builds and latency; cold starts against this built index",
+    )
     parser.add_argument("--only-scale", action="store_true", help="skip the corpus runs")
-    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--documents", type=int, default=DOCUMENTS)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/latest.json")
     args = parser.parse_args(argv)
     default = "1000,10000" if args.quick else "1000,10000,100000"
-    sizes = [int(s) for s in (args.sizes or default).split(",")]
-    server_sizes = [int(s) for s in args.server_sizes.split(",")] if args.server_sizes else sizes
+    sizes = _sizes(args.sizes or default)
+    server_sizes = sizes if args.server_sizes is None else _sizes(args.server_sizes)
+    stores = set(args.stores.split(","))
 
     result: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -99,10 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        if not args.only_scale:
+        if args.cold_only:
+            index, corpus = args.cold_only
+            cold_runs(index, corpus, asked, result, save)
+        elif not args.only_scale:
             corpus_runs(Path(tmp), args.documents, asked, result, save)
         result["scale"] = {}
-        scale.run(sizes, server_sizes, result["scale"], log, save)
+        scale.run(
+            sizes, server_sizes if "server" in stores else [], result["scale"], log, save, stores
+        )
     result["bench_s"] = round(time.perf_counter() - started, 1)
     save()
     print(table(result))

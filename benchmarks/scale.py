@@ -105,22 +105,23 @@ def run(
     out: dict[str, Any],
     log: Callable[[str], None] = print,
     save: Callable[[], None] = lambda: None,
+    stores: set[str] | None = None,
 ) -> None:
     """Every store at every size into `out`, then growth exponents of query p50, build
     time and disk; `save` is called after each measurement."""
     out.update({"sizes": sizes, "embedded": {}, "server": {}, "bm25": {}})
+    wanted = stores or {"bm25", "embedded", "server"}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         root = Path(tmp)
         for n in sizes:
-            log(f"scale: {n} chunks: texts")
-            texts = chunk_texts(n, seed=n)
-            log(f"scale: {n} chunks: BM25")
-            out["bm25"][n] = lexical(texts, root / f"bm25-{n}")
-            del texts
-            save()
-            log(f"scale: {n} chunks: embedded Chroma")
-            out["embedded"][n] = dense(n, root / f"embedded-{n}", None, None)
-            save()
+            if "bm25" in wanted:
+                log(f"scale: {n} chunks: texts, BM25")
+                out["bm25"][n] = lexical(chunk_texts(n, seed=n), root / f"bm25-{n}")
+                save()
+            if "embedded" in wanted:
+                log(f"scale: {n} chunks: embedded Chroma")
+                out["embedded"][n] = dense(n, root / f"embedded-{n}", None, None)
+                save()
         for n in server_sizes:
             log(f"scale: {n} chunks: Chroma server")
             with chroma_server(root / f"server-{n}") as (url, pid):
