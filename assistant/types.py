@@ -121,8 +121,9 @@ class Citation(_Frozen):
 QUOTE_MARKS = '"“”'
 # A line break after a line with no closing punctuation: a headline or heading, shown apart
 # from the sentence under it rather than run into it.
-# Markdown's emphasis and heading marks, which a reader should not see in a quote.
-_MARKUP = re.compile(r"\*\*|__|^[ \t]*#{1,6}[ \t]+", re.M)
+# Markdown's bold and heading marks, which a reader should not see in a quote (not "__":
+# identifiers hold it).
+_MARKUP = re.compile(r"\*\*(?=\S)|(?<=\S)\*\*|^[ \t]*#{1,6}[ \t]+", re.M)
 _HEADING_BREAK = re.compile(r"(?<=[^\s.?!:;,\"”’])[ \t]*\n\s*(?=[A-Z“\"‘])")
 
 
