@@ -52,6 +52,7 @@ class NameSpeller:
             if len(written) == 1 and low not in lowercase and len(low) >= 3
         }
         self._cased_forms = set(self.cased.values())
+        self.acronyms = {a for text in texts_seen for a in _ACRONYM.findall(text)}
         self._by_initial: dict[str, list[str]] = {}
         for name in self.names:
             if len(name) >= 5:
@@ -64,7 +65,17 @@ class NameSpeller:
         for (first, second), name in self.hyphenated.items():
             question = re.sub(rf"\b{first} {second}\b", name, question, flags=re.I)
         question = _HYPHENATED.sub(self._split, question)
+        question = _ACRONYM.sub(self._acronym, question)
         return _CAPITALISED.sub(self._corrected, question)
+
+    def _acronym(self, m: re.Match[str]) -> str:
+        """ "MOSOVA" as "MOSOVO": an acronym the documents never use, one slip from exactly
+        one of theirs (five letters or more, so that short ones are not guessed at)."""
+        word = m.group(0)
+        if len(word) < 5 or word in self.acronyms:
+            return word
+        near = {a for a in self.acronyms if len(a) == len(word) and _distance(word, a) == 1}
+        return near.pop() if len(near) == 1 else word
 
     def _recased(self, m: re.Match[str]) -> str:
         """ "adderley" as "Adderley"; "adderly", a word the documents never use, too."""

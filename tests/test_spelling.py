@@ -47,3 +47,10 @@ SPELLER = NameSpeller(
 )
 def test_a_name_is_written_as_the_documents_write_it(question, expected):
     assert SPELLER.respell(question) == expected
+
+
+def test_an_acronym_one_slip_from_one_the_documents_use_is_put_right():
+    speller = NameSpeller(["The MOSOVO team and the POLIT team met the MASH."])
+    assert speller.respell("MOSOVA team supervision") == "MOSOVO team supervision"
+    assert speller.respell("What is PEEL?") == "What is PEEL?"  # too short to guess at
+    assert speller.respell("What is MOSOVO?") == "What is MOSOVO?"
