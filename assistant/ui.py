@@ -22,7 +22,7 @@ from assistant.markdown import briefing_markdown, conversation_markdown, md_text
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from assistant.types import Answer
-from assistant.ui_prep import check_tab, timeline_tab
+from assistant.ui_prep import check_tab, prompt_row, timeline_tab
 from assistant.ui_service import Service, filters_from
 
 TITLE = "Inspection reports assistant"
@@ -121,16 +121,12 @@ def _layout(service: Service) -> Widgets:
 
 
 def _briefing_tab() -> dict[str, Any]:
-    gr.HTML(
-        "<p class='briefing-intro'>A note on a topic: what each document said and when, "
-        "oldest first, every point quoted with its source. Uses the filters of the chat.</p>"
-    )
-    with gr.Row(equal_height=True):
-        topic = gr.Textbox(
-            placeholder="A topic, e.g. missing children, sex offender management",
-            show_label=False, scale=5, container=False, elem_id="briefing-topic",
-        )  # fmt: skip
-        write = gr.Button("Write briefing", variant="primary", scale=1, elem_id="write-briefing")
+    topic, write = prompt_row(
+        "A note on a topic: what each document said and when, oldest first, every point "
+        "quoted with its source. Uses the filters of the chat.",
+        "A topic, e.g. missing children, sex offender management", "briefing-topic",
+        "Write briefing", "write-briefing",
+    )  # fmt: skip
     note = gr.Markdown(elem_id="briefing-note", sanitize_html=True)
     with gr.Row():
         save = gr.DownloadButton("Download briefing", size="sm", interactive=False)

@@ -21,20 +21,30 @@ TIMELINE_CARDS = 901  # card ids "src-901-n": apart from the chat's turns
 CHECK_CARDS = 902
 
 
+def prompt_row(
+    intro: str, placeholder: str, input_id: str, button: str, button_id: str
+) -> tuple[gr.Textbox, gr.Button]:
+    """A tab's opening: a line saying what it does, then a text box and its button."""
+    gr.HTML(f"<p class='briefing-intro'>{intro}</p>")
+    with gr.Row(equal_height=True):
+        text = gr.Textbox(
+            placeholder=placeholder, show_label=False, scale=5, container=False,
+            elem_id=input_id,
+        )  # fmt: skip
+        go = gr.Button(button, variant="primary", scale=1, elem_id=button_id)
+    return text, go
+
+
 def timeline_tab(service: Service, filters: Sequence[Any]) -> None:
     """Build and wire the Timeline tab (inside a `gr.Tab`)."""
-    gr.HTML(
-        "<p class='briefing-intro'>What happened when: each inspection, revisit, review and "
-        "publication the documents date, in the order it happened, with what it found. "
-        "Hover on a point for the entry; the list below quotes each with its sources. "
-        "Leave the topic empty for everything. Uses the filters of the chat.</p>"
-    )
-    with gr.Row(equal_height=True):
-        topic = gr.Textbox(
-            placeholder="Optional topic, e.g. inspection, missing children, MADRA",
-            show_label=False, scale=5, container=False, elem_id="timeline-topic",
-        )  # fmt: skip
-        show = gr.Button("Show timeline", variant="primary", scale=1, elem_id="show-timeline")
+    topic, show = prompt_row(
+        "What happened when: each inspection, revisit, review and publication the documents "
+        "date, in the order it happened, with what it found. Hover on a point for the entry; "
+        "the list below quotes each with its sources. Leave the topic empty for everything. "
+        "Uses the filters of the chat.",
+        "Optional topic, e.g. inspection, missing children, MADRA", "timeline-topic",
+        "Show timeline", "show-timeline",
+    )  # fmt: skip
     chart = gr.Plot(label="Timeline", elem_id="timeline-chart", show_label=False)
     entries = gr.HTML(elem_id="timeline-entries")
 
@@ -51,18 +61,14 @@ def timeline_tab(service: Service, filters: Sequence[Any]) -> None:
 
 def check_tab(service: Service, filters: Sequence[Any]) -> None:
     """Build and wire the Check tab (inside a `gr.Tab`)."""
-    gr.HTML(
-        "<p class='briefing-intro'>Check a sentence before you say it: the passages that "
-        "support it, those that contradict or qualify it (another year, another figure, "
-        "the opposite), and a verdict. Figures, years, names and negations must agree; "
-        "shared words are not enough. Uses the filters of the chat.</p>"
-    )
-    with gr.Row(equal_height=True):
-        claim = gr.Textbox(
-            placeholder="A claim, e.g. The force now finds missing children 25% faster.",
-            show_label=False, scale=5, container=False, elem_id="claim",
-        )  # fmt: skip
-        check = gr.Button("Check", variant="primary", scale=1, elem_id="check-claim")
+    claim, check = prompt_row(
+        "Check a sentence before you say it: the passages that support it, those that "
+        "contradict or qualify it (another year, another figure, the opposite), and a "
+        "verdict. Figures, years, names and negations must agree; shared words are not "
+        "enough. Uses the filters of the chat.",
+        "A claim, e.g. The force now finds missing children 25% faster.", "claim",
+        "Check", "check-claim",
+    )  # fmt: skip
     result = gr.HTML(elem_id="check-result")
 
     def run(text: str, *chosen: Any) -> str:
