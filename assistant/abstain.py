@@ -168,10 +168,11 @@ def abstention(
         )
         for p in passages[:3]
     )
-    metas = [d.meta for d in reader.documents.values()]
+    every = [d.meta for d in reader.documents.values()]
+    metas = every
     if about:
         asked = {a.lower() for a in about}
-        metas = [m for m in metas if asked & {p.lower() for p in m.places}]
+        metas = [m for m in every if asked & {p.lower() for p in m.places}]
         subject = about[0] if len(about) == 1 else " or ".join(about)
         text = (
             f"The documents about {subject} do not answer this question. "
@@ -180,7 +181,7 @@ def abstention(
         )
     else:
         text = "The documents do not answer this question. "
-    text += coverage(metas) if metas else coverage([d.meta for d in reader.documents.values()])
+    text += coverage(metas or every)  # what the documents about it cover, or all of them
     if suggestions:
         text += " The nearest passages are listed below; they are suggestions, not an answer."
     return Answer(
