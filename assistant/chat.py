@@ -57,7 +57,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not _needs_context(question):
         # "Who responded for the force?" after a question about 2019: the same year, unless
         # the question names its own year or subject.
-        return _carry_years(question, previous) if _names_nothing(question) else question
+        return carry_years(question, previous) if names_nothing(question) else question
     last = history[-1].answer
     if _BARE_THAT.search(question) and last.statements and not last.abstained:
         # "Who said that?": "that" is what the last answer said.
@@ -72,7 +72,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "What did the force set up in 2020?": "it" is what the answer named, not the
         # force; in "what prompted it?", the event the earlier question asked about.)
         resolved = f"{question.rstrip()} ({previous.rstrip(' ?')})"
-    return _carry_years(resolved, previous)
+    return carry_years(resolved, previous)
 
 
 _CAUSED = re.compile(
@@ -100,7 +100,7 @@ def _sure_of(question: str, turn: Turn, referents: list[str]) -> bool:
     )
 
 
-def _names_nothing(question: str) -> bool:
+def names_nothing(question: str) -> bool:
     """A short question with no name or year of its own."""
     tokens = words(question)
     return len(tokens) <= 8 and not any(w[:1].isupper() for w in tokens[1:])
@@ -142,7 +142,7 @@ def _swap_topic(previous: str, new: str) -> str:
     if m:
         # "And about sex offenders?" after "... say about missing children in 2021?"
         new = re.sub(r"^(about|on|regarding|for|of|with)\s+", "", new, flags=re.I)
-        return _carry_years(previous[: m[-1].end()] + " " + new + "?", previous)
+        return carry_years(previous[: m[-1].end()] + " " + new + "?", previous)
     return f"{previous.rstrip(' ?')}: {new}?"
 
 
@@ -218,7 +218,7 @@ def _pronoun(pronoun: str, referent: str) -> str:
     return referent
 
 
-def _carry_years(resolved: str, previous: str) -> str:
+def carry_years(resolved: str, previous: str) -> str:
     old = years_in(previous)
     if old and not years_in(resolved):
         return f"{resolved.rstrip(' ?')} in {' and '.join(map(str, old))}?"

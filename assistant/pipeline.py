@@ -13,6 +13,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from assistant.abstain import abstention
 from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
 from assistant.chat import Turn, rewrite
+from assistant.compound import joined, parts
 from assistant.corpus import load_corpus
 from assistant.embed import MODEL_ID, load_embedder
 from assistant.indexing import IndexBuilder, Progress
@@ -180,21 +181,41 @@ class Pipeline:
         self, question: str, history: Sequence[Turn], filters: Filters | None, started: float
     ) -> tuple[Answer, list[Passage]]:
         searched = rewrite(self.speller.respell(question), history)
-        intent = analyse(searched)
         filters = self.about_named(searched, filters)
+        unknown = [] if filters.subjects else self.subjects.unknown(searched)
+        # A question asking two things ("How many ... in 2017, and what did the 2022 review
+        # say ...?") is answered part by part, about the places the whole question names.
+        asks = [searched] if unknown else parts(searched)
+        found = [self._answer(question, ask, filters, unknown) for ask in asks]
+        passages = [p for _, ps in found for p in ps]
+        if len(found) == 1:
+            answer = found[0][0]
+        else:
+            answer = joined(question, searched, [a for a, _ in found])
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round(sum(a.timings_ms["retrieve"] for a, _ in found), 1),
+            "answer": round(sum(a.timings_ms["answer"] for a, _ in found), 1),
+            "total": round((done - started) * 1000, 1),
+        }
+        return answer.model_copy(update={"timings_ms": timings}), passages
+
+    def _answer(
+        self, question: str, searched: str, filters: Filters, unknown: list[str]
+    ) -> tuple[Answer, list[Passage]]:
+        """One question (or one part of one), answered from its own passages."""
+        started = time.perf_counter()
+        intent = analyse(searched)
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
         retrieved = time.perf_counter()
-        unknown = [] if filters.subjects else self.subjects.unknown(searched)
         if unknown:  # "What did Surrey Police find?" of a corpus with nothing on Surrey
             answer = abstention(question, searched, passages, self.reader, about=unknown)
         else:
             answer = self.answerer.answer(question, searched, intent, passages, vector, filters)
-        done = time.perf_counter()
         timings = {
-            "retrieve": round((retrieved - started) * 1000, 1),
-            "answer": round((done - retrieved) * 1000, 1),
-            "total": round((done - started) * 1000, 1),
+            "retrieve": (retrieved - started) * 1000,
+            "answer": (time.perf_counter() - retrieved) * 1000,
         }
         return answer.model_copy(update={"timings_ms": timings}), passages

@@ -108,15 +108,37 @@ def places_about(title: str, text: str, least: int = 2) -> set[str]:
     }
 
 
+# The police forces of the United Kingdom, by their usual names: a question naming one
+# by its place alone ("Dorset's 2019 inspection") asks about that force, whether or not
+# the corpus has a document about it.
+FORCES = (
+    "Avon and Somerset Constabulary", "Bedfordshire Police", "Cambridgeshire Constabulary",
+    "Cheshire Constabulary", "City of London Police", "Cleveland Police",
+    "Cumbria Constabulary", "Derbyshire Constabulary", "Devon and Cornwall Police",
+    "Dorset Police", "Durham Constabulary", "Dyfed-Powys Police", "Essex Police",
+    "Gloucestershire Constabulary", "Greater Manchester Police", "Gwent Police",
+    "Hampshire Constabulary", "Hertfordshire Constabulary", "Humberside Police",
+    "Kent Police", "Lancashire Constabulary", "Leicestershire Police",
+    "Lincolnshire Police", "Merseyside Police", "Metropolitan Police",
+    "Norfolk Constabulary", "North Wales Police", "North Yorkshire Police",
+    "Northamptonshire Police", "Northumbria Police", "Nottinghamshire Police",
+    "South Wales Police", "South Yorkshire Police", "Staffordshire Police",
+    "Suffolk Constabulary", "Surrey Police", "Sussex Police", "Thames Valley Police",
+    "Warwickshire Police", "West Mercia Police", "West Midlands Police",
+    "West Yorkshire Police", "Wiltshire Police", "British Transport Police",
+    "Police Scotland", "Police Service of Northern Ireland",
+)  # fmt: skip
+
+
 def other_forces_named(question: str, subjects: Iterable[str]) -> list[str]:
-    """Forces a question names by their full name ("Surrey Police") that no document in the
-    corpus is about."""
+    """Forces a question names ("Surrey Police", or "Dorset" of the forces above) that no
+    document in the corpus is about."""
     known = {place_of(s).lower() for s in subjects}
     counts = forces_named(question)
-    if not counts:
-        return []
-    top, _, _ = _best(counts)
-    return [] if top.lower() in known else [f"{top} {_usual_word(top, question)}"]
+    if counts:
+        top, _, _ = _best(counts)
+        return [] if top.lower() in known else [f"{top} {_usual_word(top, question)}"]
+    return [f for f in subjects_named(question, FORCES) if place_of(f).lower() not in known]
 
 
 class SubjectIndex:

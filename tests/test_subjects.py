@@ -185,6 +185,32 @@ def test_a_force_with_no_documents_is_said_to_have_none(forces: Pipeline):
 
 
 @pytest.mark.integration
+def test_a_force_named_by_its_place_alone_with_no_documents_is_said_to_have_none(
+    forces: Pipeline,
+):
+    # "Dorset" is a force's place: the corpus mentions no Dorset at all, so without knowing
+    # the forces the question was answered from Cheshire's or Durham's figures.
+    answer = forces.ask("How many cases were rated inadequate in Dorset?")
+    assert answer.abstained
+    assert answer.answer.startswith("No document in the corpus is about Dorset Police.")
+
+
+@pytest.mark.integration
+def test_a_question_asking_two_things_answers_one_and_names_the_other_unanswered(
+    forces: Pipeline,
+):
+    answer = forces.ask(
+        "How many cases did inspectors rate inadequate in Durham, "
+        "and who was the chief constable at the time?"
+    )
+    assert not answer.abstained
+    assert "4 as inadequate" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"durham-release"}
+    assert answer.notice and "do not answer this part" in answer.notice
+    assert "chief constable" in answer.notice
+
+
+@pytest.mark.integration
 def test_what_the_documents_about_a_force_do_not_say_is_said_so(forces: Pipeline):
     answer = forces.ask("Who was Durham Constabulary's chief constable when inspectors visited?")
     assert answer.abstained
