@@ -132,17 +132,20 @@ class Pipeline:
             self._subjects = SubjectIndex(d.meta for d in reader.documents.values())
         return self._subjects
 
-    def about_named(self, question: str, filters: Filters | None) -> Filters:
+    def about_named(
+        self, question: str, filters: Filters | None, history: Sequence[Turn] = ()
+    ) -> Filters:
         """The filters, narrowed to the documents about the places a question names ("What
         did inspectors find in Cheshire?": the documents about Cheshire's force), unless
-        the filters already choose subjects."""
+        the filters already choose subjects. A follow-up that names none stays with the
+        place the conversation last named ("When was North Wales inspected?", then "What
+        did the review two years later say?")."""
         filters = filters or Filters()
-        named = self.subjects.named(question)
-        return (
-            filters.model_copy(update={"subjects": named})
-            if named and not filters.subjects
-            else filters
-        )
+        if filters.subjects:
+            return filters
+        asked = [question, *(turn.searched_for for turn in reversed(history))]
+        named = next((found for q in asked if (found := self.subjects.named(q))), ())
+        return filters.model_copy(update={"subjects": named}) if named else filters
 
     def retriever(self, filters: Filters | None = None) -> HybridRetriever:
         s = self.settings
@@ -181,7 +184,7 @@ class Pipeline:
         self, question: str, history: Sequence[Turn], filters: Filters | None, started: float
     ) -> tuple[Answer, list[Passage]]:
         searched = rewrite(self.speller.respell(question), history)
-        filters = self.about_named(searched, filters)
+        filters = self.about_named(searched, filters, history)
         unknown = [] if filters.subjects else self.subjects.unknown(searched)
         # A question asking two things ("How many ... in 2017, and what did the 2022 review
         # say ...?") is answered part by part, about the places the whole question names.

@@ -211,6 +211,20 @@ def test_a_question_asking_two_things_answers_one_and_names_the_other_unanswered
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("force", ["Durham", "Cheshire"])
+def test_a_follow_up_naming_no_place_stays_with_the_conversations_force(
+    forces: Pipeline, force: str
+):
+    from assistant.chat import Turn
+
+    first = f"How many cases did inspectors rate inadequate in {force}?"
+    history = [Turn(first, first, forces.ask(first))]
+    answer = forces.ask("What did the force say about the report?", history=history)
+    assert not answer.abstained, answer.answer
+    assert {c.doc_id.split("-")[0] for c in answer.citations} == {force.lower()}, answer.answer
+
+
+@pytest.mark.integration
 def test_what_the_documents_about_a_force_do_not_say_is_said_so(forces: Pipeline):
     answer = forces.ask("Who was Durham Constabulary's chief constable when inspectors visited?")
     assert answer.abstained
