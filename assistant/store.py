@@ -45,6 +45,7 @@ class Manifest(BaseModel):
     model: str = ""
     chunking: dict[str, int] = {}
     collection: str = ""
+    builder: str = ""  # the code and models that built it (`IndexBuilder.fingerprint`)
     documents: dict[str, DocEntry] = {}
 
     def all_chunk_ids(self) -> set[str]:
