@@ -215,7 +215,9 @@ class IndexReader:
         )
 
         def query(collection: Any) -> Any:
-            n = min(max(k * 2, k + 10), collection.count())
+            # Chroma gives what it has when asked for more: no count() first (on a server,
+            # that was a second round trip per question).
+            n = max(k * 2, k + 10)
             return collection.query(
                 query_embeddings=[vector], n_results=n, where=where, include=["distances"]
             )
