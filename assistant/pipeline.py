@@ -57,7 +57,9 @@ class Pipeline:
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
         corpus = load_corpus(self.settings.corpus, int(self.settings.max_file_mb * 2**20))
-        builder = IndexBuilder(self.settings, self.embed_model, self.model_id, self._encoders())
+        builder = IndexBuilder(
+            self.settings, self.embed_model, self.model_id, self.sentence_encoders()
+        )
         report = builder.build(corpus, progress)
         self._reader = None
         return report
@@ -94,7 +96,7 @@ class Pipeline:
             )
         return self._extractive
 
-    def _encoders(self) -> list[Encoder]:
+    def sentence_encoders(self) -> list[Encoder]:
         """The models whose sentence vectors the index stores besides the embedder's."""
         model = self.reader_model
         return [Encoder("reader", model.model_id, model.compute, windows=False)] if model else []
