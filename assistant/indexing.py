@@ -18,7 +18,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-from assistant.chunking import chunk_document
+from assistant.chunking import chunk_document, save_sentences
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
@@ -247,6 +247,7 @@ class IndexBuilder:
         LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
         old = self.settings.index / f"gen-{previous}"
+        save_sentences(folder, docs, old)
         return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:

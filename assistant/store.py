@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
+from assistant.chunking import remember_sentences
 from assistant.errors import BackendError, IndexMissingError
 from assistant.lexical import LexicalIndex
 from assistant.sentence_vectors import load_sentence_vectors
@@ -175,6 +176,7 @@ class IndexReader:
         folder = self.settings.index / f"gen-{generation}"
         self.documents = load_documents(self.settings.index, generation)
         self.chunks = {c.chunk_id: c for c in load_chunks(self.settings.index, generation)}
+        remember_sentences(folder, self.documents)
         self.lexical = LexicalIndex.load(folder / "bm25")
         self.vocabulary = Vocabulary.load(folder)
         # Each model's vectors of the documents' sentences, by model name ("base", "reader").
