@@ -75,9 +75,10 @@ def _shared_base() -> tuple[Any, Any]:
 
 
 def base_model() -> tuple[Any, Any]:
-    """A fresh copy of the verified base model (to adapt or train) and its tokenizer."""
+    """A fresh copy of the verified base model (to adapt or train) and of its tokenizer
+    (a fast tokenizer must not be used by two threads at once)."""
     model, tokenizer = _shared_base()
-    return copy.deepcopy(model), tokenizer
+    return copy.deepcopy(model), copy.deepcopy(tokenizer)
 
 
 class MiniLMEmbedding(BaseEmbedding):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -47,6 +48,10 @@ class Pipeline:
     @cached_property
     def embed_model(self) -> BaseEmbedding:
         return self._embed_model or load_embedder()
+
+    @cached_property
+    def _ahead(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-model")
 
     @cached_property
     def reader_model(self) -> ReaderModel | None:
@@ -183,10 +188,18 @@ class Pipeline:
     ) -> tuple[Answer, list[Passage]]:
         searched = rewrite(self.speller.respell(question), history)
         intent = analyse(searched)
+        # The reader model's vector of the question is computed on another core while the
+        # embedder's is and the passages are retrieved; the answerer then finds it cached.
+        model = self.extractive.model
+        ahead = None
+        if model is not None:
+            ahead = self._ahead.submit(model.similarities, intent.text, [intent.text])
         filters = self.about_named(searched, filters)
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
+        if ahead is not None:
+            ahead.result()
         retrieved = time.perf_counter()
         unknown = [] if filters.subjects else self.subjects.unknown(searched)
         if unknown:  # "What did Surrey Police find?" of a corpus with nothing on Surrey
