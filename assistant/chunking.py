@@ -69,7 +69,8 @@ def _punkt() -> Callable[[str], Iterator[Span]]:
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Sentences of `text[start:end]` as offsets into `text`, bullets and blanks trimmed."""
-    if start == 0 and end is None and (known := _known.get(text)) is not None:
+    whole = start == 0 and end is None
+    if whole and (known := _known.get(text)) is not None:
         return list(known)
     end = len(text) if end is None else end
     spans: list[Span] = []
@@ -77,7 +78,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
         block = text[block_start:block_end]
         for s, e in _punkt()(block):
             spans.extend(_split_inline_bullets(text, block_start + s, block_start + e))
-    return [t for s, e in spans if (t := _trim(text, s, e))]
+    found = [t for s, e in spans if (t := _trim(text, s, e))]
+    if whole and _known:  # an index's documents are remembered: a build adds its new ones
+        _known[text] = found
+    return list(found)
 
 
 def _blocks(text: str, start: int, end: int) -> Iterator[Span]:
@@ -179,16 +183,13 @@ def splitter_id() -> str:
     return digest.hexdigest()[:16]
 
 
-def save_sentences(folder: Path, docs: Mapping[str, Document], previous: Path | None) -> None:
-    """Each document's sentence spans into an index generation, reusing the previous
-    generation's for documents whose bytes are unchanged."""
-    old = _read_sentences(previous / SENTENCES_FILE) if previous else {}
-    found = {}
-    for doc_id, doc in sorted(docs.items()):
-        entry = old.get(doc_id)
-        if not entry or entry["sha256"] != doc.sha256:
-            entry = {"sha256": doc.sha256, "spans": sentence_spans(doc.text)}
-        found[doc_id] = entry
+def save_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
+    """Each document's sentence spans into an index generation (a build remembers the
+    previous generation's first, so only new documents are split)."""
+    found = {
+        doc_id: {"sha256": doc.sha256, "spans": sentence_spans(doc.text)}
+        for doc_id, doc in sorted(docs.items())
+    }
     data = {"splitter": splitter_id(), "documents": found}
     (folder / SENTENCES_FILE).write_text(json.dumps(data), encoding="utf-8")
 
@@ -198,6 +199,7 @@ def remember_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
     an index opened before are forgotten)."""
     stored = _read_sentences(folder / SENTENCES_FILE)
     _known.clear()
+    _known[""] = []  # remembering, even if nothing was stored
     for doc_id, entry in stored.items():
         doc = docs.get(doc_id)
         if doc is not None and doc.sha256 == entry["sha256"]:

@@ -18,7 +18,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-from assistant.chunking import chunk_document, save_sentences
+from assistant.chunking import chunk_document, remember_sentences, save_sentences
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
@@ -82,6 +82,8 @@ class IndexBuilder:
                 seconds=round(time.perf_counter() - started, 3),
                 index_path=str(index_dir),
             )
+        # Sentence spans of documents indexed before are not worked out again.
+        remember_sentences(index_dir / f"gen-{old.generation}", docs)
         chunks = {doc_id: self._chunk(doc) for doc_id, doc in docs.items()}
         try:
             new, embedded, sentences = self._store(old, docs, chunks, progress)
@@ -247,7 +249,7 @@ class IndexBuilder:
         LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
         old = self.settings.index / f"gen-{previous}"
-        save_sentences(folder, docs, old)
+        save_sentences(folder, docs)
         return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:

@@ -114,7 +114,7 @@ def test_sentences_stored_with_an_index_are_those_the_splitter_gives(tmp_path, m
     spans stored by other splitting code, or for other bytes, are not used."""
     docs = {d.doc_id: d for d in SEEDS}
     expected = {d.doc_id: sentence_spans(d.text) for d in SEEDS}
-    save_sentences(tmp_path, docs, previous=None)
+    save_sentences(tmp_path, docs)
     monkeypatch.setattr(chunking, "_punkt", lambda: pytest.fail("tokenizer loaded"))
     remember_sentences(tmp_path, docs)
     assert {d.doc_id: sentence_spans(d.text) for d in SEEDS} == expected
