@@ -58,7 +58,9 @@ def measure(settings: Settings, embed_model: BaseEmbedding) -> tuple[Pipeline, d
 
 
 def _embedding_s(compute: Compute, texts: list[str], batch: int) -> float:
-    """Seconds to embed the texts, `batch` at a time."""
+    """Seconds to embed the texts, `batch` at a time, shortest first (the least padding:
+    raw embedding at its best)."""
+    texts = sorted(texts, key=len)
     started = time.perf_counter()
     for i in range(0, len(texts), batch):
         compute(texts[i : i + batch])
