@@ -49,18 +49,27 @@ class IndexBuilder:
     def __init__(
         self,
         settings: Settings,
-        embed_model: BaseEmbedding,
+        embed_model: BaseEmbedding | Callable[[], BaseEmbedding],
         model_id: str,
         sentence_encoders: Sequence[Encoder] = (),
     ) -> None:
-        """`sentence_encoders`: models whose sentence vectors are stored besides the
-        embedding model's own (the reader model)."""
+        """`embed_model`: the model, or what loads it when the build first embeds (a build
+        that finds nothing changed loads no model). `sentence_encoders`: models whose
+        sentence vectors are stored besides the embedding model's own (the reader model)."""
         self.settings = settings
-        self.embed_model = embed_model
+        self._embed_model = embed_model
         self.model_id = model_id
         self.config = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap}
-        base = Encoder("base", model_id, embed_model.get_text_embedding_batch, windows=True)
+        base = Encoder("base", model_id, self._embed_texts, windows=True)
         self.encoders = [base, *sentence_encoders]
+
+    @cached_property
+    def embed_model(self) -> BaseEmbedding:
+        model = self._embed_model
+        return model if isinstance(model, BaseEmbedding) else model()
+
+    def _embed_texts(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_model.get_text_embedding_batch(texts)
 
     def build(self, corpus: CorpusLoad, progress: Progress | None = None) -> BuildReport:
         started = time.perf_counter()

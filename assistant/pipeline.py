@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.abstain import abstention
@@ -18,7 +19,7 @@ from assistant.corpus import load_corpus
 from assistant.embed import MODEL_ID, load_embedder
 from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
-from assistant.reader_model import ReaderModel, load_reader
+from assistant.reader_model import ReaderModel, load_reader, reader_model_id
 from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.sentence_vectors import Encoder
 from assistant.settings import Settings
@@ -62,8 +63,10 @@ class Pipeline:
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
         corpus = load_corpus(self.settings.corpus, int(self.settings.max_file_mb * 2**20))
+        # The models load only if something is to be embedded: a build that finds nothing
+        # changed takes well under a second instead of the models' seconds.
         builder = IndexBuilder(
-            self.settings, self.embed_model, self.model_id, self.sentence_encoders()
+            self.settings, lambda: self.embed_model, self.model_id, self.sentence_encoders()
         )
         report = builder.build(corpus, progress)
         self._reader = None
@@ -103,8 +106,15 @@ class Pipeline:
 
     def sentence_encoders(self) -> list[Encoder]:
         """The models whose sentence vectors the index stores besides the embedder's."""
-        model = self.reader_model
-        return [Encoder("reader", model.model_id, model.compute, windows=False)] if model else []
+        if self.model_id != MODEL_ID:
+            return []
+
+        def compute(texts: list[str]) -> np.ndarray:
+            model = self.reader_model
+            assert model is not None  # it goes with the bundled embedding model
+            return model.compute(texts)
+
+        return [Encoder("reader", reader_model_id(), compute, windows=False)]
 
     def _indexed_reader_model(self, reader: IndexReader) -> ReaderModel | None:
         """The reader model, reading sentence vectors from the index when it stores this

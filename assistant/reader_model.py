@@ -144,5 +144,9 @@ def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     model, tokenizer = base_model()
     config = json.loads(meta.get("config", "{}"))
     merge_adapter(model, tensors, float(config.get("alpha", 16)) / float(config.get("rank", 8)))
-    adapter = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return ReaderModel(model, tokenizer, model_id=f"{WEIGHTS_SHA256[:12]}+{adapter}")
+    return ReaderModel(model, tokenizer, model_id=reader_model_id(path))
+
+
+def reader_model_id(path: Path = ADAPTER_PATH) -> str:
+    """What identifies the reader model's vectors: the base weights and the adapter."""
+    return f"{WEIGHTS_SHA256[:12]}+{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"

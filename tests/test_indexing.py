@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from assistant.corpus import load_corpus
 from assistant.errors import CorpusError, IndexMissingError
+from assistant.indexing import IndexBuilder
 from assistant.pipeline import Pipeline
 from assistant.store import IndexReader, read_manifest
 
@@ -55,6 +57,13 @@ def test_a_build_with_nothing_changed_commits_no_new_generation(fake_pipeline, c
     path.write_text(path.read_text() + "\nOne more sentence.\n")
     assert fake_pipeline.build().updated == ("002_8195b7b72e696d93",)
     assert read_manifest(index).generation == before.generation + 1
+
+
+def test_a_build_with_nothing_changed_loads_no_model(fake_pipeline):
+    fake_pipeline.build()
+    builder = IndexBuilder(fake_pipeline.settings, lambda: pytest.fail("model loaded"), "fake")
+    corpus = load_corpus(fake_pipeline.settings.corpus)
+    assert builder.build(corpus).embedded_chunks == 0
 
 
 def test_a_build_over_a_store_that_lost_its_vectors_embeds_them_again(fake_pipeline):
