@@ -7,11 +7,15 @@ Tokens are counted with tiktoken's cl100k_base, loaded from the copy llama-index
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import tiktoken
 
@@ -24,6 +28,10 @@ _HARD_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line always ends a sentenc
 _BULLET = re.compile(r"(?:[-*•‣▪–]|\d{1,2}[.)]|\(?[a-z]\))[ \t]+")
 _INLINE_BULLET = re.compile(r";[ \t]+-[ \t]+(?=[A-Z])")  # "...suspected; - Insufficient staff"
 _WORD = re.compile(r"\S+")
+SENTENCES_FILE = "sentences.json"
+# Sentence spans of whole texts, stored with the index and remembered when it is opened:
+# answering then never loads the sentence tokenizer (~0.5 s of a cold start).
+_known: dict[str, list[Span]] = {}
 
 
 @cache
@@ -61,13 +69,19 @@ def _punkt() -> Callable[[str], Iterator[Span]]:
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Sentences of `text[start:end]` as offsets into `text`, bullets and blanks trimmed."""
+    whole = start == 0 and end is None
+    if whole and (known := _known.get(text)) is not None:
+        return list(known)
     end = len(text) if end is None else end
     spans: list[Span] = []
     for block_start, block_end in _blocks(text, start, end):
         block = text[block_start:block_end]
         for s, e in _punkt()(block):
             spans.extend(_split_inline_bullets(text, block_start + s, block_start + e))
-    return [t for s, e in spans if (t := _trim(text, s, e))]
+    found = [t for s, e in spans if (t := _trim(text, s, e))]
+    if whole and _known:  # an index's documents are remembered: a build adds its new ones
+        _known[text] = found
+    return list(found)
 
 
 def _blocks(text: str, start: int, end: int) -> Iterator[Span]:
@@ -159,3 +173,42 @@ def chunk_document(doc: Document, max_tokens: int, overlap: int, id_prefix: str)
         )
         for n, (s, e) in enumerate(chunk_spans(doc.text, max_tokens, overlap))
     ]
+
+
+@cache
+def splitter_id() -> str:
+    """What decides sentence spans: this module's code and the sentence tokenizer's."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(version("nltk").encode())
+    return digest.hexdigest()[:16]
+
+
+def save_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
+    """Each document's sentence spans into an index generation (a build remembers the
+    previous generation's first, so only new documents are split)."""
+    found = {
+        doc_id: {"sha256": doc.sha256, "spans": sentence_spans(doc.text)}
+        for doc_id, doc in sorted(docs.items())
+    }
+    data = {"splitter": splitter_id(), "documents": found}
+    (folder / SENTENCES_FILE).write_text(json.dumps(data), encoding="utf-8")
+
+
+def remember_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
+    """Take the documents' sentence spans from an index generation from now on (those of
+    an index opened before are forgotten)."""
+    stored = _read_sentences(folder / SENTENCES_FILE)
+    _known.clear()
+    _known[""] = []  # remembering, even if nothing was stored
+    for doc_id, entry in stored.items():
+        doc = docs.get(doc_id)
+        if doc is not None and doc.sha256 == entry["sha256"]:
+            _known[doc.text] = [(s, e) for s, e in entry["spans"]]
+
+
+def _read_sentences(path: Path) -> dict[str, dict[str, Any]]:
+    """The stored spans by document id; none if missing or split by other code."""
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return dict(data["documents"]) if data.get("splitter") == splitter_id() else {}

@@ -4,6 +4,7 @@ offline after checking its weights; nothing is ever fetched from a model hub.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
 
 from assistant.errors import ModelIntegrityError
 
@@ -19,6 +21,7 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 # Recorded in the index, so a different model forces a full re-embed.
 MODEL_ID = f"{MODEL_NAME}@{WEIGHTS_SHA256[:12]}"
+MAX_TOKENS = 256  # as the model was trained (its sentence_bert_config.json)
 
 
 def bundled_model_dir() -> Path:
@@ -48,24 +51,96 @@ def verify_weights(model_dir: Path, expected: str = WEIGHTS_SHA256) -> None:
 
 
 @cache
-def load_embedder(batch_size: int = 32) -> BaseEmbedding:
-    """The bundled model, verified, on the CPU. Cached: loading takes seconds."""
+def _verified_dir() -> Path:
+    """The bundled model's folder, its weights checked once per process."""
+    model_dir = bundled_model_dir()
+    verify_weights(model_dir)
+    return model_dir
+
+
+@cache
+def _shared_base() -> tuple[Any, Any]:
+    """The verified base model and its tokenizer, loaded once per process: the embedder
+    uses it as is, the reader model a copy (`base_model`)."""
     # The weights are local; make sure no library tries to reach a hub anyway.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    model_dir = bundled_model_dir()
-    verify_weights(model_dir)
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    model_dir = _verified_dir()
+    from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    return HuggingFaceEmbedding(
-        model_name=str(model_dir),
-        device="cpu",
-        embed_batch_size=batch_size,
-        normalize=True,
-        show_progress_bar=False,
-    )
+    model = AutoModel.from_pretrained(model_dir).eval()
+    return model, AutoTokenizer.from_pretrained(model_dir)
+
+
+def base_model() -> tuple[Any, Any]:
+    """A fresh copy of the verified base model (to adapt or train) and of its tokenizer
+    (a fast tokenizer must not be used by two threads at once)."""
+    model, tokenizer = _shared_base()
+    return copy.deepcopy(model), copy.deepcopy(tokenizer)
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """all-MiniLM-L6-v2 as sentence-transformers runs it (texts stripped, sorted by length
+    into batches, truncated at 256 tokens, token vectors averaged, unit length), on
+    transformers directly: sentence-transformers' import alone cost a cold start ~1.5 s."""
+
+    _model: Any = PrivateAttr()
+    _tokenizer: Any = PrivateAttr()
+
+    def __init__(self, model: Any, tokenizer: Any, embed_batch_size: int = 32) -> None:
+        super().__init__(model_name=MODEL_NAME, embed_batch_size=embed_batch_size)
+        self._model = model
+        self._tokenizer = tokenizer
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MiniLMEmbedding"
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+        import torch
+
+        texts = [t.strip() for t in texts]
+        order = np.argsort([-len(t) for t in texts])
+        found: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(texts), self.embed_batch_size):
+            at = order[start : start + self.embed_batch_size]
+            batch = self._tokenizer(
+                [texts[i] for i in at],
+                padding=True,
+                truncation="longest_first",
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
+            with torch.inference_mode():
+                hidden = self._model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            vectors = torch.nn.functional.normalize(pooled, p=2, dim=1).tolist()
+            for i, v in zip(at, vectors, strict=True):
+                found[i] = v
+        return found
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._encode([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._encode([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts)
+
+
+@cache
+def load_embedder(batch_size: int = 32) -> BaseEmbedding:
+    """The bundled model, verified, on the CPU. Cached: loading takes seconds."""
+    model, tokenizer = _shared_base()
+    return MiniLMEmbedding(model, tokenizer, embed_batch_size=batch_size)
 
 
 class StoredVectors(Protocol):

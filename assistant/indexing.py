@@ -11,13 +11,14 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-from assistant.chunking import chunk_document
+from assistant.chunking import chunk_document, remember_sentences, save_sentences
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
@@ -48,18 +49,27 @@ class IndexBuilder:
     def __init__(
         self,
         settings: Settings,
-        embed_model: BaseEmbedding,
+        embed_model: BaseEmbedding | Callable[[], BaseEmbedding],
         model_id: str,
         sentence_encoders: Sequence[Encoder] = (),
     ) -> None:
-        """`sentence_encoders`: models whose sentence vectors are stored besides the
-        embedding model's own (the reader model)."""
+        """`embed_model`: the model, or what loads it when the build first embeds (a build
+        that finds nothing changed loads no model). `sentence_encoders`: models whose
+        sentence vectors are stored besides the embedding model's own (the reader model)."""
         self.settings = settings
-        self.embed_model = embed_model
+        self._embed_model = embed_model
         self.model_id = model_id
         self.config = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap}
-        base = Encoder("base", model_id, embed_model.get_text_embedding_batch, windows=True)
+        base = Encoder("base", model_id, self._embed_texts, windows=True)
         self.encoders = [base, *sentence_encoders]
+
+    @cached_property
+    def embed_model(self) -> BaseEmbedding:
+        model = self._embed_model
+        return model if isinstance(model, BaseEmbedding) else model()
+
+    def _embed_texts(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_model.get_text_embedding_batch(texts)
 
     def build(self, corpus: CorpusLoad, progress: Progress | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -72,6 +82,17 @@ class IndexBuilder:
                 f"nothing to index in {self.settings.corpus}: no readable documents"
                 + (f" ({len(corpus.skipped)} files could not be read)" if corpus.skipped else "")
             )
+        if self._up_to_date(old, docs):
+            return BuildReport(
+                documents=len(docs),
+                chunks=sum(len(e.chunk_ids) for e in old.documents.values()),
+                unchanged=tuple(sorted(docs)),
+                skipped=tuple(corpus.skipped),
+                seconds=round(time.perf_counter() - started, 3),
+                index_path=str(index_dir),
+            )
+        # Sentence spans of documents indexed before are not worked out again.
+        remember_sentences(index_dir / f"gen-{old.generation}", docs)
         chunks = {doc_id: self._chunk(doc) for doc_id, doc in docs.items()}
         try:
             new, embedded, sentences = self._store(old, docs, chunks, progress)
@@ -114,6 +135,7 @@ class IndexBuilder:
             model=self.model_id,
             chunking=self.config,
             collection=self.settings.collection,
+            builder=self.fingerprint,
             documents={
                 doc_id: DocEntry(
                     sha256=doc.sha256,
@@ -128,6 +150,41 @@ class IndexBuilder:
         self._collect_garbage(collection, new)
         return new, embedded, sentences
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """What built an index besides the corpus: this package's code and the models'
+        ids. A change to either rewrites the generation (reusing every vector it can)."""
+        digest = hashlib.sha256(json.dumps([e.model_id for e in self.encoders]).encode())
+        for path in sorted(Path(__file__).parent.rglob("*.py")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def _up_to_date(self, old: Manifest, docs: dict[str, Document]) -> bool:
+        """True when the committed index was built by this code from exactly these
+        documents, and its vectors are all in the store: nothing to do, not even a new
+        generation."""
+        if not (self.settings.index / f"gen-{old.generation}").is_dir() or (
+            old.builder,
+            old.model,
+            old.chunking,
+            old.collection,
+            set(old.documents),
+        ) != (self.fingerprint, self.model_id, self.config, self.settings.collection, set(docs)):
+            return False
+        for doc_id, doc in docs.items():
+            entry = old.documents[doc_id]
+            if (entry.sha256, entry.source) != (doc.sha256, doc.meta.source) or not all(
+                cid.startswith(self._prefix(doc) + ":") for cid in entry.chunk_ids[:1]
+            ):
+                return False
+        live = sorted(old.all_chunk_ids())
+        collection = chroma_collection(self.settings)
+        return all(
+            len(collection.get(ids=live[i : i + 5000], include=[])["ids"])
+            == len(live[i : i + 5000])
+            for i in range(0, len(live), 5000)
+        )
+
     def _kept_on_failure(self, old: Manifest, corpus: CorpusLoad) -> dict[str, Document]:
         """Documents indexed before whose file is now unreadable keep their last good version."""
         if not old.documents:
@@ -139,11 +196,16 @@ class IndexBuilder:
         previous = load_documents(self.settings.index, old.generation)
         return {doc_id: previous[doc_id] for doc_id in keep if doc_id in previous}
 
-    def _chunk(self, doc: Document) -> list[Chunk]:
+    def _prefix(self, doc: Document) -> str:
+        """The start of a document's chunk ids: it changes with its bytes, the chunking,
+        the model and what is embedded, so unchanged chunks keep their ids (and vectors)."""
         key = json.dumps(
             [doc.sha256, self.config, self.model_id, EMBED_TEXT_VERSION], sort_keys=True
         )
-        prefix = f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+        return f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+    def _chunk(self, doc: Document) -> list[Chunk]:
+        prefix = self._prefix(doc)
         return chunk_document(doc, self.settings.chunk_tokens, self.settings.chunk_overlap, prefix)
 
     @staticmethod
@@ -196,6 +258,7 @@ class IndexBuilder:
         LexicalIndex.build([c.chunk_id for c in ordered], texts).save(folder / "bm25")
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
         old = self.settings.index / f"gen-{previous}"
+        save_sentences(folder, docs)
         return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:

@@ -1,38 +1,67 @@
-"""The lexical side of hybrid search: BM25 over chunk texts, in process, persisted beside
-the Chroma store (Chroma's embedded mode has no sparse index). Built on llama-index's
-`BM25Retriever`, adding per-query restriction to a set of chunk ids.
+"""The lexical side of hybrid search: BM25 over chunk texts with `bm25s`, in process,
+persisted beside the Chroma store (Chroma's embedded mode has no sparse index). Only the
+score matrix (memory-mapped on load), the vocabulary and the chunk ids are kept, never the
+texts; a search can be restricted to a set of chunk ids.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import cast
 
 import bm25s
 import numpy as np
-from llama_index.core.schema import BaseNode, TextNode
-from llama_index.retrievers.bm25 import BM25Retriever
+import Stemmer
+
+# The tokenizer settings llama-index's `BM25Retriever` used, which built the earlier
+# indexes: English stemming, English stopwords removed from the chunks (not the query).
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+STOPWORDS = "en"
+IDS_FILE = "chunk_ids.json"
+_OLD_CORPUS = "corpus.jsonl"  # written by `BM25Retriever.persist`: every chunk's text
 
 
-class LexicalIndex(BM25Retriever):
+class LexicalIndex:
+    """BM25 scores of every chunk, looked up by chunk id."""
+
+    def __init__(self, bm25: bm25s.BM25, chunk_ids: list[str]) -> None:
+        self.bm25 = bm25
+        self.chunk_ids = chunk_ids
+        self.stemmer = Stemmer.Stemmer("english")
+
     @classmethod
     def build(cls, chunk_ids: list[str], texts: list[str]) -> LexicalIndex:
-        pairs = zip(chunk_ids, texts, strict=True)
-        nodes: list[BaseNode] = [TextNode(id_=cid, text=text) for cid, text in pairs]
-        return cls(nodes=nodes, similarity_top_k=10)
+        if len(chunk_ids) != len(texts):
+            raise ValueError(f"{len(chunk_ids)} chunk ids for {len(texts)} texts")
+        tokens = bm25s.tokenize(
+            texts,
+            stopwords=STOPWORDS,
+            stemmer=Stemmer.Stemmer("english"),
+            token_pattern=TOKEN_PATTERN,
+            show_progress=False,
+        )
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return cls(bm25, list(chunk_ids))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.persist(str(folder), show_progress=False)
+        self.bm25.save(str(folder))
+        (folder / IDS_FILE).write_text(json.dumps(self.chunk_ids), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        return cast(LexicalIndex, cls.from_persist_dir(str(folder), show_progress=False))
-
-    @cached_property
-    def chunk_ids(self) -> list[str]:
-        return [str(row["node_id"]) for row in self.corpus]
+        """The saved index, its score matrix memory-mapped: the pages a query touches are
+        read from disk as needed and shared by every process that opens it."""
+        bm25 = bm25s.BM25.load(str(folder), mmap=True, load_corpus=False)
+        ids_path = folder / IDS_FILE
+        if ids_path.is_file():
+            ids = json.loads(ids_path.read_text(encoding="utf-8"))
+        else:  # an index saved before this format: its ids are in its corpus of texts
+            ids = list(_old_ids(folder / _OLD_CORPUS))
+        return cls(bm25, ids)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -44,9 +73,9 @@ class LexicalIndex(BM25Retriever):
         """The `k` best (chunk id, BM25 score) pairs, only among `allowed` ids if given."""
         ids = self.chunk_ids
         tokens = bm25s.tokenize(
-            query, stemmer=self.stemmer, token_pattern=self.token_pattern, show_progress=False
+            query, stemmer=self.stemmer, token_pattern=TOKEN_PATTERN, show_progress=False
         )
-        if not tokens.vocab:
+        if not tokens.vocab or not ids:
             return []
         mask = None
         if allowed is not None:
@@ -59,9 +88,19 @@ class LexicalIndex(BM25Retriever):
             mask[at] = 1.0
         k = min(k, len(ids))
         found, scores = self.bm25.retrieve(tokens, k=k, weight_mask=mask, show_progress=False)
-        hits = []
-        for idx, score in zip(found[0], scores[0], strict=True):
-            cid = str(idx["node_id"]) if isinstance(idx, dict) else ids[int(idx)]
-            if score > 0:
-                hits.append((cid, float(score)))
-        return hits
+        return [
+            (ids[int(idx)], float(score))
+            for idx, score in zip(found[0], scores[0], strict=True)
+            if score > 0
+        ]
+
+
+def _old_ids(corpus: Path) -> Iterator[str]:
+    """The chunk ids of an index saved by llama-index's `BM25Retriever`, read a line at a
+    time (the texts are not kept)."""
+    if not corpus.is_file():
+        raise FileNotFoundError(corpus)
+    with corpus.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield str(json.loads(line)["node_id"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.abstain import abstention
@@ -18,7 +20,7 @@ from assistant.corpus import load_corpus
 from assistant.embed import MODEL_ID, load_embedder
 from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
-from assistant.reader_model import ReaderModel, load_reader
+from assistant.reader_model import ReaderModel, load_reader, reader_model_id
 from assistant.retrieve import HybridRetriever, RetrievalConfig
 from assistant.sentence_vectors import Encoder
 from assistant.settings import Settings
@@ -50,6 +52,10 @@ class Pipeline:
         return self._embed_model or load_embedder()
 
     @cached_property
+    def _ahead(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-model")
+
+    @cached_property
     def reader_model(self) -> ReaderModel | None:
         """The adapted model that judges which sentence answers; it goes with the bundled
         embedding model (a pipeline with another embedder, as in unit tests, has none)."""
@@ -58,7 +64,11 @@ class Pipeline:
     def build(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date with the corpus folder."""
         corpus = load_corpus(self.settings.corpus, int(self.settings.max_file_mb * 2**20))
-        builder = IndexBuilder(self.settings, self.embed_model, self.model_id, self._encoders())
+        # The models load only if something is to be embedded: a build that finds nothing
+        # changed takes well under a second instead of the models' seconds.
+        builder = IndexBuilder(
+            self.settings, lambda: self.embed_model, self.model_id, self.sentence_encoders()
+        )
         report = builder.build(corpus, progress)
         self._reader = None
         return report
@@ -95,10 +105,17 @@ class Pipeline:
             )
         return self._extractive
 
-    def _encoders(self) -> list[Encoder]:
+    def sentence_encoders(self) -> list[Encoder]:
         """The models whose sentence vectors the index stores besides the embedder's."""
-        model = self.reader_model
-        return [Encoder("reader", model.model_id, model.compute, windows=False)] if model else []
+        if self.model_id != MODEL_ID:
+            return []
+
+        def compute(texts: list[str]) -> np.ndarray:
+            model = self.reader_model
+            assert model is not None  # it goes with the bundled embedding model
+            return model.compute(texts)
+
+        return [Encoder("reader", reader_model_id(), compute, windows=False)]
 
     def _indexed_reader_model(self, reader: IndexReader) -> ReaderModel | None:
         """The reader model, reading sentence vectors from the index when it stores this
@@ -209,9 +226,17 @@ class Pipeline:
         """One question (or one part of one), answered from its own passages."""
         started = time.perf_counter()
         intent = analyse(searched)
+        # The reader model's vector of the question is computed on another core while the
+        # embedder's is and the passages are retrieved; the answerer then finds it cached.
+        model = self.extractive.model
+        ahead = None
+        if model is not None:
+            ahead = self._ahead.submit(model.similarities, intent.text, [intent.text])
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
+        if ahead is not None:
+            ahead.result()
         retrieved = time.perf_counter()
         if unknown:  # "What did Surrey Police find?" of a corpus with nothing on Surrey
             answer = abstention(question, searched, passages, self.reader, about=unknown)

@@ -4,8 +4,8 @@ sentence that answers it rather than next to sentences that merely share its top
 The adaptation is a low-rank adapter (LoRA: for each linear layer of the encoder, a
 product B·A of rank `rank` added to its weight), trained on the eval set's tune split by
 `evals/train_reader.py` and committed in `assistant/models/` (1.3 MB, where the whole
-model is 90 MB). It is merged into a second copy of the verified base weights at load
-time; retrieval keeps the unadapted model, so the index does not change.
+model is 90 MB). It is merged into a copy of the base model the embedder has loaded and
+verified; retrieval keeps the unadapted model, so the index does not change.
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ from typing import Any
 import numpy as np
 
 from assistant.embed import (
+    MAX_TOKENS,
     WEIGHTS_SHA256,
     StoredVectors,
     VectorCache,
-    bundled_model_dir,
-    verify_weights,
+    base_model,
 )
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"
-MAX_TOKENS = 256  # as the base model was trained
 # The linear layers adapted in each encoder layer, as (module, attribute) paths.
 TARGETS = (
     ("attention.self", "query"),
@@ -138,17 +137,6 @@ def read_adapter(path: Path = ADAPTER_PATH) -> tuple[dict[str, Any], dict[str, s
     return tensors, meta
 
 
-def base_model() -> tuple[Any, Any]:
-    """A fresh copy of the verified base model and its tokenizer."""
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
-    model_dir = bundled_model_dir()
-    verify_weights(model_dir)
-    return AutoModel.from_pretrained(model_dir), AutoTokenizer.from_pretrained(model_dir)
-
-
 @cache
 def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     """The adapted model, on the CPU. Cached: loading takes a second or two."""
@@ -156,5 +144,9 @@ def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     model, tokenizer = base_model()
     config = json.loads(meta.get("config", "{}"))
     merge_adapter(model, tensors, float(config.get("alpha", 16)) / float(config.get("rank", 8)))
-    adapter = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return ReaderModel(model, tokenizer, model_id=f"{WEIGHTS_SHA256[:12]}+{adapter}")
+    return ReaderModel(model, tokenizer, model_id=reader_model_id(path))
+
+
+def reader_model_id(path: Path = ADAPTER_PATH) -> str:
+    """What identifies the reader model's vectors: the base weights and the adapter."""
+    return f"{WEIGHTS_SHA256[:12]}+{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"

@@ -91,7 +91,8 @@ class TextVectors:
         keys, unique = keys[order], [unique[i] for i in order]
         reuse = previous if previous is not None and previous.model_id == model_id else None
         rows = reuse.rows(unique) if reuse is not None else [None] * len(unique)
-        todo = [i for i, r in enumerate(rows) if r is None]
+        # Shortest first: each batch holds texts of like length, so little of it is padding.
+        todo = sorted((i for i, r in enumerate(rows) if r is None), key=lambda i: len(unique[i]))
         dim = reuse.vectors.shape[1] if reuse is not None and len(reuse) else 0
         fresh: dict[int, np.ndarray] = {}
         for start in range(0, len(todo), _BATCH):
@@ -141,7 +142,7 @@ def build_sentence_vectors(
     reusing the previous generation's for texts it had. Returns how many were embedded."""
     folder = generation / FOLDER
     embedded = 0
-    per_doc = {w: _texts(docs, chunks, w) for w in {e.windows for e in encoders}}
+    per_doc = {w: corpus_texts(docs, chunks, w) for w in {e.windows for e in encoders}}
     for enc in encoders:
         old = TextVectors.load(previous / FOLDER, enc.name) if previous is not None else None
         store, n = TextVectors.build(enc.model_id, per_doc[enc.windows], enc.compute, old)
@@ -150,5 +151,8 @@ def build_sentence_vectors(
     return embedded
 
 
-def _texts(docs: dict[str, Document], chunks: dict[str, list[Chunk]], windows: bool) -> list[str]:
+def corpus_texts(
+    docs: dict[str, Document], chunks: dict[str, list[Chunk]], windows: bool
+) -> list[str]:
+    """`document_texts` of every document, in document order."""
     return [t for d in sorted(docs) for t in document_texts(docs[d], chunks[d], windows)]

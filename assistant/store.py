@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
+from assistant.chunking import remember_sentences
 from assistant.errors import BackendError, IndexMissingError
 from assistant.lexical import LexicalIndex
 from assistant.sentence_vectors import load_sentence_vectors
@@ -45,6 +46,7 @@ class Manifest(BaseModel):
     model: str = ""
     chunking: dict[str, int] = {}
     collection: str = ""
+    builder: str = ""  # the code and models that built it (`IndexBuilder.fingerprint`)
     documents: dict[str, DocEntry] = {}
 
     def all_chunk_ids(self) -> set[str]:
@@ -174,6 +176,7 @@ class IndexReader:
         folder = self.settings.index / f"gen-{generation}"
         self.documents = load_documents(self.settings.index, generation)
         self.chunks = {c.chunk_id: c for c in load_chunks(self.settings.index, generation)}
+        remember_sentences(folder, self.documents)
         self.lexical = LexicalIndex.load(folder / "bm25")
         self.vocabulary = Vocabulary.load(folder)
         # Each model's vectors of the documents' sentences, by model name ("base", "reader").
@@ -214,7 +217,9 @@ class IndexReader:
         )
 
         def query(collection: Any) -> Any:
-            n = min(max(k * 2, k + 10), collection.count())
+            # Chroma gives what it has when asked for more: no count() first (on a server,
+            # that was a second round trip per question).
+            n = max(k * 2, k + 10)
             return collection.query(
                 query_embeddings=[vector], n_results=n, where=where, include=["distances"]
             )

@@ -27,11 +27,20 @@ def timed(fn: Callable[[], Any]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def latencies(fn: Callable[[str], Any], questions: list[str], repeat: int = 1) -> list[float]:
-    """Milliseconds per call in a warm process (one call first, unmeasured); each
-    question is new to it the first time round, as a user's would be."""
-    fn(questions[0])
-    return [timed(partial(fn, q)) for _ in range(repeat) for q in questions]
+def interleaved(
+    paths: dict[str, Callable[[str], Any]], questions: list[str], repeat: int = 1
+) -> dict[str, list[float]]:
+    """Milliseconds per call of each path in a warm process (one call each first,
+    unmeasured), the paths taking turns question by question: load from other work on a
+    shared machine then falls on every path alike, and their ratios hold."""
+    for fn in paths.values():
+        fn(questions[0])
+    found: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(repeat):
+        for q in questions:
+            for name, fn in paths.items():
+                found[name].append(timed(partial(fn, q)))
+    return found
 
 
 def summary(values: list[float]) -> dict[str, float]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.evals import load_cases
 from assistant.pipeline import Pipeline
-from benchmarks.common import ROOT, latencies, summary
+from benchmarks.common import ROOT, interleaved, summary
 
 
 def questions(limit: int) -> list[str]:
@@ -42,12 +42,16 @@ def measure(pipeline: Pipeline, asked: list[str], repeat: int = 1) -> dict[str, 
         )
 
     stock = stock_retriever(pipeline)
-    paths = {
-        "floor": latencies(floor, asked, repeat),
-        "stock_llamaindex": latencies(stock.retrieve, asked, repeat),
-        "retrieval": latencies(pipeline.search, asked, repeat),
-        "answer": latencies(pipeline.ask, asked, repeat),
-    }
+    paths = interleaved(
+        {
+            "floor": floor,
+            "stock_llamaindex": stock.retrieve,
+            "retrieval": pipeline.search,
+            "answer": pipeline.ask,
+        },
+        asked,
+        repeat,
+    )
     out: dict[str, Any] = {name: summary(values) for name, values in paths.items()}
     base = out["floor"]
     for name in ("stock_llamaindex", "retrieval", "answer"):

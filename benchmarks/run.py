@@ -2,7 +2,10 @@
 with like. Prints a table and writes JSON (`benchmarks/results/latest.json` unless
 `--out`). Absolute times on a shared machine are indicative; the ratios are the point.
 
-    python -m benchmarks.run [--quick] [--sizes 1000,10000,100000] [--out FILE]
+    python -m benchmarks.run [--quick | --full] [--sizes 1000,10000,100000] [--out FILE]
+
+`--full` adds what takes too long for every run (about an hour here): 1M chunks in the
+embedded store and BM25, the Chroma server at 100k, and answers on a 100k-chunk index.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from assistant.embed import load_embedder
 from assistant.settings import Settings, apply_offline_defaults
-from benchmarks import build, cold, latency, scale, synthetic
+from benchmarks import answer_scale, build, cold, latency, scale, synthetic
 from benchmarks.common import ROOT, peak_rss_mb
 from benchmarks.report import table, targets
 
@@ -83,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     apply_offline_defaults(os.environ)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scale to 10k chunks only")
+    parser.add_argument(
+        "--full", action="store_true", help="also 1M chunks and answers at 100k (about an hour)"
+    )
+    parser.add_argument(
+        "--answer-at", type=int, help="chunks of the synthetic index answers are timed on"
+    )
     parser.add_argument("--sizes", help="scale sizes, comma-separated (default 1k,10k,100k)")
     parser.add_argument("--server-sizes", help="sizes for the Chroma server (default: same)")
     parser.add_argument(
@@ -101,8 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/latest.json")
     args = parser.parse_args(argv)
     default = "1000,10000" if args.quick else "1000,10000,100000"
+    if args.full:
+        default += ",1000000"
     sizes = _sizes(args.sizes or default)
-    server_sizes = sizes if args.server_sizes is None else _sizes(args.server_sizes)
+    server_default = [n for n in sizes if n <= (100_000 if args.full else 10_000)]
+    server_sizes = server_default if args.server_sizes is None else _sizes(args.server_sizes)
+    answer_at = args.answer_at or (100_000 if args.full else None)
     stores = set(args.stores.split(","))
 
     result: dict[str, Any] = {
@@ -124,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             cold_runs(index, corpus, asked, result, save)
         elif not args.only_scale:
             corpus_runs(Path(tmp), args.documents, asked, result, save)
+        if answer_at:
+            log(f"answers on a synthetic index of {answer_at} chunks")
+            folder = Path(tmp) / "answer-scale"
+            result["answer_at_scale"] = {answer_at: answer_scale.measure(answer_at, folder, asked)}
+            save()
         result["scale"] = {}
         scale.run(
             sizes, server_sizes if "server" in stores else [], result["scale"], log, save, stores

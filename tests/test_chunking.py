@@ -7,7 +7,15 @@ import itertools
 import pytest
 import tiktoken
 
-from assistant.chunking import chunk_document, chunk_spans, count_tokens, sentence_spans
+from assistant import chunking
+from assistant.chunking import (
+    chunk_document,
+    chunk_spans,
+    count_tokens,
+    remember_sentences,
+    save_sentences,
+    sentence_spans,
+)
 from assistant.corpus import load_corpus
 from assistant.types import Document, DocumentMeta
 from tests.conftest import CORPUS
@@ -99,3 +107,24 @@ def test_inline_bullets_are_separate_sentences():
     text = "Delays in analysing computers; - Insufficient staff in the team."
     got = [text[s:e] for s, e in sentence_spans(text)]
     assert got == ["Delays in analysing computers;", "Insufficient staff in the team."]
+
+
+def test_sentences_stored_with_an_index_are_those_the_splitter_gives(tmp_path, monkeypatch):
+    """An opened index supplies its documents' sentence spans (no tokenizer to load);
+    spans stored by other splitting code, or for other bytes, are not used."""
+    docs = {d.doc_id: d for d in SEEDS}
+    expected = {d.doc_id: sentence_spans(d.text) for d in SEEDS}
+    save_sentences(tmp_path, docs)
+    monkeypatch.setattr(chunking, "_punkt", lambda: pytest.fail("tokenizer loaded"))
+    remember_sentences(tmp_path, docs)
+    assert {d.doc_id: sentence_spans(d.text) for d in SEEDS} == expected
+    edited = SEEDS[0].model_copy(update={"sha256": "other bytes"})
+    remember_sentences(tmp_path, {edited.doc_id: edited})
+    with pytest.raises(pytest.fail.Exception, match="tokenizer loaded"):
+        sentence_spans(edited.text)
+    monkeypatch.setattr(chunking, "splitter_id", lambda: "other code")
+    remember_sentences(tmp_path, docs)
+    with pytest.raises(pytest.fail.Exception, match="tokenizer loaded"):
+        sentence_spans(SEEDS[1].text)
+    monkeypatch.undo()
+    remember_sentences(tmp_path / "no-index", {})

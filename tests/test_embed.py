@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.embed import WEIGHTS_SHA256, VectorCache, bundled_model_dir, verify_weights
@@ -30,6 +31,40 @@ def test_the_installed_model_is_the_expected_one_and_embeds_offline(real_embedde
     assert len(a) == 384
     dot = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731
     assert dot(a, b) > dot(a, c) + 0.2
+
+
+@pytest.mark.integration
+def test_vectors_are_those_sentence_transformers_gives(real_embedder):
+    """The model runs on transformers directly, as sentence-transformers ran it (which
+    built the indexes before): a question's vector is the same to the bit, a batch's
+    within rounding (padding to another length reorders a sum)."""
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    reference = HuggingFaceEmbedding(
+        model_name=str(bundled_model_dir()), device="cpu", normalize=True, show_progress_bar=False
+    )
+    question = "  How many case files did inspectors review in 2019?"
+    assert real_embedder.get_query_embedding(question) == reference.get_query_embedding(question)
+    texts = [
+        "Inspectors viewed 21 child protection case files.",
+        "The Multi Agency Daily Risk Assessment (MADRA) was established in April 2020 " * 30,
+        "budget",
+        "",
+    ]
+    ours = np.array(real_embedder.get_text_embedding_batch(texts))
+    theirs = np.array(reference.get_text_embedding_batch(texts))
+    assert np.abs(ours - theirs).max() < 1e-6
+
+
+@pytest.mark.integration
+def test_the_reader_model_adapts_a_copy_and_leaves_the_embedder_as_it_was(real_embedder):
+    from assistant.reader_model import load_reader
+
+    text = "Missing children were located faster."
+    before = real_embedder.get_text_embedding(text)
+    reader = load_reader()
+    assert real_embedder.get_text_embedding(text) == before
+    assert float(np.dot(reader.vectors([text])[0], before)) < 0.999  # adapted: not the same
 
 
 @pytest.mark.unit

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from assistant.corpus import load_corpus
 from assistant.errors import CorpusError, IndexMissingError
+from assistant.indexing import IndexBuilder
 from assistant.pipeline import Pipeline
 from assistant.store import IndexReader, read_manifest
 
@@ -35,6 +37,55 @@ def test_a_second_build_re_embeds_nothing(fake_pipeline):
     assert report.embedded_chunks == 0
     assert fake_pipeline.embed_model.embedded == embedded_before
     assert len(report.unchanged) == 5 and not (report.added or report.updated or report.removed)
+
+
+def test_a_build_with_nothing_changed_commits_no_new_generation(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    index = fake_pipeline.settings.index
+    before = read_manifest(index)
+    manifest_file = (index / "manifest.json").stat()
+    report = fake_pipeline.build()
+    assert report.embedded_chunks == 0 and len(report.unchanged) == 5
+    assert report.chunks == len(before.all_chunk_ids())
+    assert read_manifest(index) == before
+    assert (index / "manifest.json").stat().st_mtime_ns == manifest_file.st_mtime_ns
+    assert sorted(p.name for p in index.glob("gen-*")) == [f"gen-{before.generation}"]
+    # A touched file with the same bytes is still no change; new bytes are.
+    path = corpus_dir / "002_8195b7b72e696d93.txt"
+    path.write_text(path.read_text())
+    assert read_manifest(index) == before and fake_pipeline.build().embedded_chunks == 0
+    path.write_text(path.read_text() + "\nOne more sentence.\n")
+    assert fake_pipeline.build().updated == ("002_8195b7b72e696d93",)
+    assert read_manifest(index).generation == before.generation + 1
+
+
+def test_a_build_with_nothing_changed_loads_no_model(fake_pipeline):
+    fake_pipeline.build()
+    builder = IndexBuilder(fake_pipeline.settings, lambda: pytest.fail("model loaded"), "fake")
+    corpus = load_corpus(fake_pipeline.settings.corpus)
+    assert builder.build(corpus).embedded_chunks == 0
+
+
+def test_a_build_over_a_store_that_lost_its_vectors_embeds_them_again(fake_pipeline):
+    first = fake_pipeline.build()
+    collection = fake_pipeline.reader.collection
+    collection.delete(ids=sorted(fake_pipeline.reader.chunks)[:3])
+    report = fake_pipeline.build()
+    assert report.embedded_chunks == 3 and first.chunks == report.chunks
+    assert chroma_ids(fake_pipeline) == set(fake_pipeline.reader.chunks)
+
+
+def test_an_index_built_by_other_code_is_rewritten_once(fake_pipeline):
+    fake_pipeline.build()
+    index = fake_pipeline.settings.index
+    manifest = read_manifest(index)
+    stale = manifest.model_copy(update={"builder": "older-code"})
+    (index / "manifest.json").write_text(stale.model_dump_json())
+    fake_pipeline.build()
+    rebuilt = read_manifest(index)
+    assert rebuilt.generation == manifest.generation + 1 and rebuilt.builder == manifest.builder
+    fake_pipeline.build()
+    assert read_manifest(index).generation == rebuilt.generation
 
 
 def test_editing_one_file_re_embeds_only_that_file(fake_pipeline, corpus_dir):

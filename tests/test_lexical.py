@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.lexical import LexicalIndex
@@ -35,3 +36,32 @@ def test_a_restricted_search_keeps_only_allowed_chunks_with_their_scores(index) 
     assert {cid for cid, _ in within} == {"b"}
     assert within[0][1] == pytest.approx(everywhere["b"])
     assert index.search("missing children", 4, allowed={"unknown"}) == []
+
+
+def test_the_saved_index_holds_no_texts_and_loads_memory_mapped(tmp_path: Path) -> None:
+    LexicalIndex.build(list(TEXTS), list(TEXTS.values())).save(tmp_path / "bm25")
+    saved = b"".join(p.read_bytes() for p in (tmp_path / "bm25").iterdir())
+    assert b"seized devices" not in saved and b"Inspectors reviewed" not in saved
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded.bm25.corpus is None
+    assert isinstance(loaded.bm25.scores["data"], np.memmap)
+    assert loaded.search("backlog of seized devices", 1)[0][0] == "c"
+
+
+def test_an_index_saved_by_llama_index_bm25_retriever_opens_with_the_same_results(
+    tmp_path: Path,
+) -> None:
+    """Indexes built before bm25s was used directly still open, and rank as they did."""
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    nodes = [TextNode(id_=cid, text=text) for cid, text in TEXTS.items()]
+    old = BM25Retriever(nodes=nodes, similarity_top_k=4)
+    old.persist(str(tmp_path / "old"))
+    reopened = LexicalIndex.load(tmp_path / "old")
+    new = LexicalIndex.build(list(TEXTS), list(TEXTS.values()))
+    for query in ("missing children case files", "backlog devices", "2019 inspectors", "zebra"):
+        expected = [(n.node.node_id, n.score) for n in old.retrieve(query) if n.score > 0]
+        assert reopened.search(query, 4) == new.search(query, 4)
+        assert [cid for cid, _ in new.search(query, 4)] == [cid for cid, _ in expected]
+        assert [s for _, s in new.search(query, 4)] == pytest.approx([s for _, s in expected])

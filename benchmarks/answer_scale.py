@@ -1,0 +1,91 @@
+"""Question latency on a large synthetic index: the project's own build over a synthetic
+corpus (`synthetic.corpus_folder`, seed documents retold) with stand-in vectors (a real
+embedding of 100k chunks and their sentences would take days here), then the real model
+answering questions from it, beside the floor, as `latency.measure` does at 50 documents.
+
+The stand-in vectors are unit vectors seeded from each text's hash: dense hits are
+arbitrary at this size (BM25's are real), so the figures time the work a question costs,
+not the answers' quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from assistant.corpus import load_corpus
+from assistant.embed import MODEL_ID
+from assistant.indexing import IndexBuilder
+from assistant.pipeline import Pipeline
+from assistant.reader_model import load_reader
+from assistant.sentence_vectors import Encoder
+from assistant.settings import Settings
+from benchmarks import latency
+from benchmarks.common import folder_mb, rss_mb
+from benchmarks.synthetic import corpus_folder
+
+DIM = 384
+CHUNKS_PER_DOCUMENT = 6.6  # the seed documents' average at 160 tokens a chunk
+
+
+def hashed_vectors(texts: list[str]) -> np.ndarray:
+    """A unit vector per text, seeded from its hash."""
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    for i, text in enumerate(texts):
+        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        out[i] = np.random.default_rng(seed).standard_normal(DIM)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+class HashedEmbedding(BaseEmbedding):
+    """Stand-in vectors for the build (`hashed_vectors`)."""
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return hashed_vectors([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return hashed_vectors([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return hashed_vectors(texts).tolist()
+
+
+def measure(chunks: int, folder: Path, asked: list[str]) -> dict[str, Any]:
+    """Build a synthetic index of about `chunks` chunks, then time questions on it."""
+    documents = max(5, round(chunks / CHUNKS_PER_DOCUMENT))
+    corpus = corpus_folder(folder / "corpus", documents)
+    settings = Settings(corpus=corpus, index=folder / "index", embed_batch=512)
+    reader_id = load_reader().model_id
+    builder = IndexBuilder(
+        settings,
+        HashedEmbedding(embed_batch_size=512),
+        MODEL_ID,
+        [Encoder("reader", reader_id, hashed_vectors, windows=False)],
+    )
+    started = time.perf_counter()
+    report = builder.build(load_corpus(corpus))
+    build = time.perf_counter() - started
+    before = rss_mb()
+    started = time.perf_counter()
+    pipeline = Pipeline(settings)
+    _ = pipeline.reader, pipeline.speller, pipeline.subjects, pipeline.extractive
+    opened = time.perf_counter() - started
+    out = latency.measure(pipeline, asked)
+    out.update(
+        {
+            "build_s": round(build, 1),
+            "sentence_texts": report.embedded_sentences,
+            "open_s": round(opened, 2),
+            "open_rss_growth_mb": round(rss_mb() - before, 1),
+            "index_mb": folder_mb(settings.index),
+        }
+    )
+    return out
