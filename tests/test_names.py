@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from assistant.names import Mentions, acronym_index, extends
+from assistant.evidence import CorpusStats
+from assistant.names import Mentions, NameIndex, acronym_index, extends
 from assistant.query import analyse
+from assistant.types import Chunk
 
 pytestmark = pytest.mark.unit
 
@@ -61,3 +65,23 @@ def test_every_chunk_naming_a_body_is_found(names, fake_pipeline):
     ids = names.chunks_naming(["NSCB"])
     chunks = fake_pipeline.reader.chunks
     assert ids == {cid for cid, c in chunks.items() if "NSCB" in c.text}
+
+
+def test_every_chunk_naming_a_phrase_is_found_in_any_form():
+    """A phrase is looked for only in the chunks that may hold it (not in every chunk), yet
+    found wherever it is written, also as the start of a longer word ("boards")."""
+    texts = {
+        "a": "The Safeguarding Children Board said so.",
+        "b": "It met the local safeguarding children boards.",
+        "c": "The board for children met; safeguarding was discussed.",
+        "d": "Nothing here.",
+    }
+    chunks = {
+        cid: Chunk(chunk_id=cid, doc_id="d", index=0, text=t, start=0, end=len(t), tokens=9)
+        for cid, t in texts.items()
+    }
+    reader = SimpleNamespace(chunks=chunks, documents={})
+    names = NameIndex(reader, CorpusStats(list(chunks.values())))  # type: ignore[arg-type]
+    assert names.chunks_naming(["Safeguarding Children Board"]) == {"a", "b"}
+    assert names.chunks_naming(["board for children"]) == {"c"}
+    assert names.chunks_naming(["children board met"]) == set()
