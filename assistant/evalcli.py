@@ -95,7 +95,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         ]
     sums = summaries(results)
     if args.set == "locked":
-        log_locked_run(DEV / "locked-log.md", sums)
+        log_locked_run(DEV / "locked-log.md", args.cases or default, sums)
     # The claim cases are about the seed documents.
     use_claims = str(args.claims) and args.set == "seed"
     claims, claim_minimum = load_claim_cases(args.claims) if use_claims else ([], None)
@@ -157,14 +157,17 @@ def _fold(folds: dict[str, str], force: str | None) -> str:
     return folds.get(force or "", folds[""])
 
 
-def log_locked_run(path: Path, sums: dict[str, dict[str, float | int | None]]) -> None:
-    """Append this scoring of the locked fold to its log: when, at which commit, what."""
+def log_locked_run(path: Path, cases: Path, sums: dict[str, dict[str, float | int | None]]) -> None:
+    """Append this scoring of a locked fold to its log: when, at which commit, which
+    questions, what."""
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="minutes")
     with path.open("a", encoding="utf-8") as log:
-        log.write(f"- {stamp} commit {commit or 'unknown'}: {json.dumps(sums['all'])}\n")
+        log.write(
+            f"- {stamp} commit {commit or 'unknown'} {cases.name}: {json.dumps(sums['all'])}\n"
+        )
 
 
 def _progress():  # type: ignore[no-untyped-def]
