@@ -163,8 +163,9 @@ def passed_at(
 
 def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
     """The tune cases to fit on, each set with its own pipeline: the seed set's tune split
-    (its reader similarities out of fold) and, with `dev`, the development set's tune folds
-    (never its locked fold), each case named by its fold."""
+    and, with `dev`, the development set's tune folds (never its locked folds), each case
+    named by its fold. The reader's similarities are out of fold for every case
+    `train_reader.py --folds` recorded (the shipped adapter was trained on both sets)."""
     sets: list[tuple[str, Pipeline, list[Case]]] = []
     if "--no-seed" not in sys.argv:
         seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
@@ -179,6 +180,7 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
         )
         pipeline = Pipeline(settings)
         pipeline.build()
+        pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
         folds = fold_of(dev_dir / "folds.yaml")
         for fold in sorted(set(folds.values()) - {"locked"}):
             cases = [

@@ -1,5 +1,6 @@
-"""Train the reader's adapter (`assistant/reader_model.py`) on the eval set's tune split;
-held-out cases are never read.
+"""Train the reader's adapter (`assistant/reader_model.py`) on the tune cases: the seed eval
+set's tune split and the development set's tune folds. Held-out cases and the locked
+folds are never read.
 
 For every answerable tune case, the final turn's candidate sentences are labelled by
 whether they hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter
@@ -9,12 +10,15 @@ at temperature 0.05). Only the adapter learns; the base weights stay as verified
 
     .venv/bin/python evals/train_reader.py          # assistant/models/reader-adapter.safetensors
     .venv/bin/python evals/train_reader.py --folds  # and evals/reader-oof.json.gz
+    .venv/bin/python evals/train_reader.py --without dev-A --out /tmp/no-a.safetensors
 
-With `--folds`, it also trains one adapter per batch of cases left out (the cases written
-first, then each blind batch) and records each case's similarities from the adapter that
-never saw it. `fit_weights.py` fits the scoring weights and abstention on those: an
-adapter's similarities for the cases it was trained on flatter it. About 5 minutes per
-adapter on two cores.
+With `--folds`, it also trains one adapter per group of cases left out (the seed cases
+written first, each blind batch, each development fold) and records each case's
+similarities from the adapter that never saw it. `fit_weights.py` fits the scoring
+weights and abstention on those: an adapter's similarities for the cases it was trained
+on flatter it. With `--without`, it trains one adapter without a group, to score that
+group held out (copy it over the shipped adapter and run `assistant eval --set dev`).
+About 20 minutes per adapter on two shared cores.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 import torch
 
 from assistant.embed import WEIGHTS_SHA256
-from assistant.evals import Case, fact_present, load_cases
+from assistant.evals import Case, fact_present
 from assistant.pipeline import Pipeline
 from assistant.reader_model import (
     ADAPTER_PATH,
@@ -42,10 +46,9 @@ from assistant.reader_model import (
     base_model,
     mean_pooled,
 )
-from assistant.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fit_weights import OOF_PATH, final_turn
+from fit_weights import OOF_PATH, eval_sets, final_turn
 
 CONFIG = {"rank": 8, "alpha": 16, "epochs": 2, "lr": 3e-4, "tau": 0.05, "negatives": 15, "seed": 0}
 _BATCH = re.compile(r"^(fresh|blind\d+)-")
@@ -168,20 +171,26 @@ def similarities(tensors: dict[str, Any], data: list[Example]) -> dict[str, dict
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", action="store_true", help="also write out-of-fold similarities")
+    parser.add_argument("--without", help="train one adapter without this group (dev-A, ...)")
+    parser.add_argument("--out", type=Path, default=ADAPTER_PATH, help="where to write it")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    pipeline = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
-    pipeline.reader_model = None  # candidates scored as without the adapter
-    answerer = pipeline.extractive
-    answerer.scoring = replace(answerer.scoring, answers=0.0)
-    cases = [c for c in load_cases(Path("evals/cases.yaml")) if c.split == "tune" and c.answerable]
-    data = examples(pipeline, cases)
+    data = []
+    for name, pipeline, cases in eval_sets(dev=True):
+        pipeline.reader_model = None  # candidates scored as without the adapter
+        answerer = pipeline.extractive
+        answerer.scoring = replace(answerer.scoring, answers=0.0)
+        found = examples(pipeline, [c for c in cases if c.answerable])
+        data += [ex if name == "seed" else replace(ex, group=name) for ex in found]
     print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
-
+    if args.without:
+        if args.without not in {ex.group for ex in data}:
+            parser.error(f"no group {args.without}: {sorted({ex.group for ex in data})}")
+        data = [ex for ex in data if ex.group != args.without]
     t = time.time()
-    save(train(data), ADAPTER_PATH, len(data))
-    print(f"adapter written to {ADAPTER_PATH} ({time.time() - t:.0f} s)", file=sys.stderr)
-    if args.folds:
+    save(train(data), args.out, len(data))
+    print(f"adapter written to {args.out} ({time.time() - t:.0f} s)", file=sys.stderr)
+    if args.folds and not args.without:
         oof: dict[str, dict[str, float]] = {}
         for group in sorted({ex.group for ex in data}):
             t = time.time()
