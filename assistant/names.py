@@ -8,18 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.answer_types import NOT_NAMES, TITLE_WORDS, expansion, initialisms
+from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
 from assistant.dates import MONTH_NAMES
-from assistant.evidence import CorpusStats
 from assistant.query import Intent, question_sentence, without_possessive
 from assistant.store import IndexReader
 from assistant.terms import words
-from assistant.types import Chunk, Document
+from assistant.types import Document
+from assistant.word_tables import WordTables
 
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _MONTHS = frozenset(m.lower() for m in MONTH_NAMES)
-_DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
 
 
 class Mentions:
@@ -50,30 +49,19 @@ def extends(name: str, acronym: str) -> bool:
     )
 
 
-def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
-    """Acronyms the chunks spell out ("Multi Agency ... (MADRA)"), with those chunks' ids."""
-    found: dict[str, list[str]] = {}
-    for chunk in chunks:
-        for m in _DEFINED.finditer(chunk.text):
-            acronym = m.group(1) or m.group(2)
-            ids = found.setdefault(acronym, [])
-            if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
-                ids.append(chunk.chunk_id)
-    return found
-
-
 class NameIndex:
-    """What names the corpus knows, and where each is mentioned. Built lazily: each
-    document's and chunk's words are read once, on first need."""
+    """What names the corpus knows, and where each is mentioned: which chunks use a word
+    was worked out when the index was built (`word_tables`); a document's words are read
+    once, on first need."""
 
-    def __init__(self, reader: IndexReader, stats: CorpusStats) -> None:
+    def __init__(self, reader: IndexReader, tables: WordTables) -> None:
         self.reader = reader
-        self.stats = stats
+        self.tables = tables
+        self.stats = tables.stats
         docs = reader.documents.values()
         # Words of the documents' titles and publishers ("Heart"), known though not in a chunk.
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
-        self._where: dict[str, list[str]] | None = None  # word: ids of chunks using it
         self._chunk_words: dict[str, Mentions] = {}  # chunk id: the names it uses
         self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
         self._initials: set[str] | None = None  # what runs of the documents' words spell
@@ -150,24 +138,21 @@ class NameIndex:
         every chunk (at 60k chunks, reading every chunk was 80% of a question's time)."""
         last = phrase.lower().split()[-1]
         if not (last.isascii() and last.isalnum()):
-            return self._chunk_words.keys()
-        where = self._where or {}
-        return {cid for w, ids in where.items() if w.startswith(last) for cid in ids}
+            return self.reader.chunks.keys()
+        return self.tables.chunks_with_word_starting(last)
+
+    def _mentions(self, chunk_id: str) -> Mentions:
+        if chunk_id not in self._chunk_words:
+            self._chunk_words[chunk_id] = Mentions(self.reader.chunks[chunk_id].text)
+        return self._chunk_words[chunk_id]
 
     def chunks_naming(self, name: Sequence[str]) -> set[str]:
         """Ids of the chunks that mention the name (as `Mentions` matches it)."""
-        if self._where is None:  # a word (lower case) or an acronym: the chunks using it
-            self._where = {}
-            for chunk in self.reader.chunks.values():
-                mentions = self._chunk_words[chunk.chunk_id] = Mentions(chunk.text)
-                for w in mentions.lower | set(mentions.acronyms):
-                    self._where.setdefault(w, []).append(chunk.chunk_id)
-        ids = {cid for w in name for cid in self._where.get(w.lower(), [])}
+        ids = {cid for w in name for cid in self.tables.chunks_using(w)}
         for phrase in (w for w in name if " " in w):
-            ids.update(
-                cid for cid in self._may_hold(phrase) if self._chunk_words[cid].any_of([phrase])
-            )
+            held = self._may_hold(phrase)
+            ids.update(cid for cid in held if self._mentions(cid).any_of([phrase]))
+        acronyms = self.tables.acronyms
         for w in (w for w in name if w.isupper()):
-            acronyms = (k for k in self._where if k.isupper())
-            ids.update(cid for k in acronyms if extends(w, k) for cid in self._where[k])
+            ids.update(cid for k, found in acronyms.items() if extends(w, k) for cid in found)
         return ids

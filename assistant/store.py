@@ -26,6 +26,7 @@ from assistant.sentence_vectors import load_sentence_vectors
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 from assistant.vocabulary import Vocabulary
+from assistant.word_tables import CorpusTables
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,8 @@ class IndexReader:
         self.vocabulary = Vocabulary.load(folder)
         # Each model's vectors of the documents' sentences, by model name ("base", "reader").
         self.sentence_vectors = load_sentence_vectors(folder)
+        # Which chunks use each word, acronyms spelled out, names: read when first needed.
+        self.tables = CorpusTables(folder, self.chunks, self.documents)
 
     def is_stale(self) -> bool:
         """True once a newer build has been committed: reopen to see it. Asked before every

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.evidence import CorpusStats
-from assistant.names import Mentions, NameIndex, acronym_index, extends
+from assistant.names import Mentions, NameIndex, extends
 from assistant.query import analyse
 from assistant.types import Chunk
+from assistant.word_tables import WordTables, acronym_index
 
 pytestmark = pytest.mark.unit
 
@@ -81,7 +81,7 @@ def test_every_chunk_naming_a_phrase_is_found_in_any_form():
         for cid, t in texts.items()
     }
     reader = SimpleNamespace(chunks=chunks, documents={})
-    names = NameIndex(reader, CorpusStats(list(chunks.values())))  # type: ignore[arg-type]
+    names = NameIndex(reader, WordTables.build(list(chunks.values())))  # type: ignore[arg-type]
     assert names.chunks_naming(["Safeguarding Children Board"]) == {"a", "b"}
     assert names.chunks_naming(["board for children"]) == {"c"}
     assert names.chunks_naming(["children board met"]) == set()
