@@ -21,7 +21,6 @@ from assistant.dates import doc_years
 from assistant.embed import VectorCache
 from assistant.evidence import (
     Candidate,
-    CorpusStats,
     ScoringConfig,
     candidates,
     context_start,
@@ -29,7 +28,7 @@ from assistant.evidence import (
     score_all,
 )
 from assistant.grounding import numbers_in
-from assistant.names import NameIndex, acronym_index
+from assistant.names import NameIndex
 from assistant.query import Intent
 from assistant.store import IndexReader
 from assistant.terms import content_stems
@@ -115,14 +114,13 @@ class ExtractiveAnswerer:
         self.model = model  # the reader model; without it the `answers` feature is 0
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
-        self.stats = CorpusStats(list(reader.chunks.values()))
+        self.stats = reader.tables.words.stats
         # The documents' sentences were embedded when they were indexed: only text the
         # index lacks (none, unless it was built without them) is embedded here.
         stored = reader.sentence_vectors.get("base")
         self._vectors = VectorCache(embed_model.get_text_embedding_batch, stored=stored)
         self._neighbours: dict[str, list[tuple[str, float]]] = {}  # question word: corpus words
-        self._acronyms: dict[str, list[str]] | None = None  # acronym: chunks spelling it out
-        self.names = NameIndex(reader, self.stats)
+        self.names = NameIndex(reader, reader.tables.words)
         self.doubter = Doubter(reader, self.names)
 
     def answer(
@@ -214,9 +212,8 @@ class ExtractiveAnswerer:
         (a few, among the documents the filters allow)."""
         if not intent.acronym:
             return []
-        if self._acronyms is None:
-            self._acronyms = acronym_index(self.reader.chunks.values())
-        chunks = [self.reader.chunks[cid] for cid in self._acronyms.get(intent.acronym, [])]
+        spelled = self.reader.tables.glossary.get(intent.acronym, [])
+        chunks = [self.reader.chunks[cid] for cid in spelled]
         allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
         return [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:4]]
 

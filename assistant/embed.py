@@ -61,7 +61,25 @@ def _verified_dir() -> Path:
 @cache
 def _shared_base() -> tuple[Any, Any]:
     """The verified base model and its tokenizer, loaded once per process: the embedder
-    uses it as is, the reader model a copy (`base_model`)."""
+    uses it as is, the reader model a copy (`inference_copy`)."""
+    from assistant.bert import Bert, Tokenizer
+
+    model_dir = _verified_dir()
+    return Bert.load(model_dir), Tokenizer(model_dir / "tokenizer.json")
+
+
+def inference_copy() -> tuple[Any, Any]:
+    """A fresh copy of the verified base model (to adapt) and its own tokenizer (a fast
+    tokenizer must not be used by two threads at once)."""
+    from assistant.bert import Tokenizer
+
+    model, _ = _shared_base()
+    return copy.deepcopy(model), Tokenizer(_verified_dir() / "tokenizer.json")
+
+
+def base_model() -> tuple[Any, Any]:
+    """The verified base model and its tokenizer as transformers loads them, to train the
+    reader's adapter on (with its dropout); answering runs on `assistant.bert`."""
     # The weights are local; make sure no library tries to reach a hub anyway.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -74,17 +92,11 @@ def _shared_base() -> tuple[Any, Any]:
     return model, AutoTokenizer.from_pretrained(model_dir)
 
 
-def base_model() -> tuple[Any, Any]:
-    """A fresh copy of the verified base model (to adapt or train) and of its tokenizer
-    (a fast tokenizer must not be used by two threads at once)."""
-    model, tokenizer = _shared_base()
-    return copy.deepcopy(model), copy.deepcopy(tokenizer)
-
-
 class MiniLMEmbedding(BaseEmbedding):
     """all-MiniLM-L6-v2 as sentence-transformers runs it (texts stripped, sorted by length
-    into batches, truncated at 256 tokens, token vectors averaged, unit length), on
-    transformers directly: sentence-transformers' import alone cost a cold start ~1.5 s."""
+    into batches, truncated at 256 tokens, token vectors averaged, unit length), on torch
+    directly (`assistant.bert`): sentence-transformers' import alone cost a cold start
+    ~1.5 s, and transformers' ~2 s."""
 
     _model: Any = PrivateAttr()
     _tokenizer: Any = PrivateAttr()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -26,7 +25,7 @@ from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
 from assistant.query import Intent
 from assistant.terms import STOPWORDS, content_stems, stem, words
-from assistant.types import Chunk, Document, Passage
+from assistant.types import Document, Passage
 
 # A question that names a year prefers sources about that year: a product rule, so the
 # year weight never falls below this, whatever the fit on the tune split says.
@@ -93,21 +92,16 @@ class Candidate:
 
 
 class CorpusStats:
-    """Document frequencies of word stems over the chunks, for weighting question words."""
+    """Document frequencies of word stems over the chunks, for weighting question words
+    (worked out with the index: `word_tables.WordTables.stats`)."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
-        self.n = max(len(chunks), 1)
-        df: Counter[str] = Counter()
-        vocab: set[str] = set()
-        lowercase: set[str] = set()
-        for chunk in chunks:
-            df.update(set(content_stems(chunk.text)))
-            tokens = words(chunk.text)
-            vocab.update(w.lower() for w in tokens)
-            lowercase.update(w for w in tokens if w.islower())
+    def __init__(
+        self, n: int, df: dict[str, int], vocab: set[str], lowercase: frozenset[str]
+    ) -> None:
+        self.n = max(n, 1)
         self.df = df
-        self.vocab = vocab
-        self.lowercase = frozenset(lowercase)  # words the corpus writes in lower case somewhere
+        self.vocab = vocab  # every word of the chunks, in lower case
+        self.lowercase = lowercase  # words the corpus writes in lower case somewhere
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))

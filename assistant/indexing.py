@@ -39,6 +39,7 @@ from assistant.store import (
 )
 from assistant.types import BuildReport, Chunk, Document
 from assistant.vocabulary import Vocabulary
+from assistant.word_tables import save_tables
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -259,6 +260,7 @@ class IndexBuilder:
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
         old = self.settings.index / f"gen-{previous}"
         save_sentences(folder, docs)
+        save_tables(folder, ordered, docs)
         return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:

@@ -43,7 +43,6 @@ class Pipeline:
         self._reader: IndexReader | None = None
         self._answerer: Answerer | None = None
         self._extractive: ExtractiveAnswerer | None = None
-        self._speller: NameSpeller | None = None
         self._subjects: SubjectIndex | None = None
         self._pinned = False  # during a question: one generation from start to finish
 
@@ -80,17 +79,13 @@ class Pipeline:
         if self._reader is None or (not self._pinned and self._reader.is_stale()):
             self._reader = IndexReader(self.settings)
             self._answerer = self._extractive = None
-            self._speller = None
             self._subjects = None
         return self._reader
 
     @property
     def speller(self) -> NameSpeller:
         """The names the indexed documents write, to put a question's names right."""
-        reader = self.reader
-        if self._speller is None:
-            self._speller = NameSpeller(d.text for d in reader.documents.values())
-        return self._speller
+        return self.reader.tables.speller
 
     @property
     def extractive(self) -> ExtractiveAnswerer:

@@ -24,8 +24,9 @@ from assistant.embed import (
     WEIGHTS_SHA256,
     StoredVectors,
     VectorCache,
-    base_model,
+    inference_copy,
 )
+from assistant.embed import base_model as base_model  # what `evals/train_reader.py` trains
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"
@@ -141,7 +142,7 @@ def read_adapter(path: Path = ADAPTER_PATH) -> tuple[dict[str, Any], dict[str, s
 def load_reader(path: Path = ADAPTER_PATH) -> ReaderModel:
     """The adapted model, on the CPU. Cached: loading takes a second or two."""
     tensors, meta = read_adapter(path)
-    model, tokenizer = base_model()
+    model, tokenizer = inference_copy()
     config = json.loads(meta.get("config", "{}"))
     merge_adapter(model, tensors, float(config.get("alpha", 16)) / float(config.get("rank", 8)))
     return ReaderModel(model, tokenizer, model_id=reader_model_id(path))

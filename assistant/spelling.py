@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from assistant.answer_types import person_names
 
@@ -22,21 +23,40 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
 
 class NameSpeller:
-    def __init__(self, texts: Iterable[str]) -> None:
-        self.words: set[str] = set()  # every word of the documents, lower case
-        self.names: set[str] = set()  # capitalised words, as written ("Adderley")
-        self.hyphenated: dict[tuple[str, str], str] = {}  # ("tiffin", "brown"): "Tiffin-Brown"
+    def __init__(
+        self,
+        words: set[str],
+        names: set[str],
+        hyphenated: dict[tuple[str, str], str],
+        cased: dict[str, str],
+        acronyms: set[str],
+    ) -> None:
+        self.words = words  # every word of the documents, lower case
+        self.names = names  # capitalised words, as written ("Adderley")
+        self.hyphenated = hyphenated  # ("tiffin", "brown"): "Tiffin-Brown"
+        self.cased = cased  # "polit": "POLIT", "adderley": "Adderley"
+        self.acronyms = acronyms
+        self._cased_forms = set(cased.values())
+        self._by_initial: dict[str, list[str]] = {}
+        for name in sorted(names):
+            if len(name) >= 5:
+                self._by_initial.setdefault(name[0], []).append(name)
+
+    @classmethod
+    def of_texts(cls, texts: Iterable[str]) -> NameSpeller:
+        """The names the documents' texts write (worked out when they are indexed)."""
+        words: set[str] = set()
+        names: set[str] = set()
+        hyphenated: dict[tuple[str, str], str] = {}
         texts_seen = list(texts)
         lowercase: set[str] = set()  # words the documents write in lower case somewhere
         for text in texts_seen:
             found_words = _WORD.findall(text)
-            self.words.update(w.lower() for w in found_words)
+            words.update(w.lower() for w in found_words)
             lowercase.update(w for w in found_words if w.islower())
-            self.names.update(
-                m.group(0) for m in _CAPITALISED.finditer(text) if "-" not in m.group(0)
-            )
+            names.update(m.group(0) for m in _CAPITALISED.finditer(text) if "-" not in m.group(0))
             for m in _HYPHENATED.finditer(text):
-                self.hyphenated[(m.group(1).lower(), m.group(2).lower())] = m.group(0)
+                hyphenated[(m.group(1).lower(), m.group(2).lower())] = m.group(0)
         # "polit": "POLIT", "adderley": "Adderley": an acronym or a person's name, which
         # the documents never write in lower case.
         forms: dict[str, set[str]] = {}
@@ -46,17 +66,30 @@ class NameSpeller:
             found += [w for n in person_names(text, in_lower_case) for w in n.split()]
             for word in found:
                 forms.setdefault(word.lower(), set()).add(word)
-        self.cased = {
+        cased = {
             low: written.pop()
             for low, written in forms.items()
             if len(written) == 1 and low not in lowercase and len(low) >= 3
         }
-        self._cased_forms = set(self.cased.values())
-        self.acronyms = {a for text in texts_seen for a in _ACRONYM.findall(text)}
-        self._by_initial: dict[str, list[str]] = {}
-        for name in self.names:
-            if len(name) >= 5:
-                self._by_initial.setdefault(name[0], []).append(name)
+        acronyms = {a for text in texts_seen for a in _ACRONYM.findall(text)}
+        return cls(words, names, hyphenated, cased, acronyms)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "words": sorted(self.words),
+            "names": sorted(self.names),
+            # In the order first found: `respell` puts them right in that order.
+            "hyphenated": [[*pair, name] for pair, name in self.hyphenated.items()],
+            "cased": self.cased,
+            "acronyms": sorted(self.acronyms),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NameSpeller:
+        hyphenated = {(first, second): name for first, second, name in data["hyphenated"]}
+        return cls(
+            set(data["words"]), set(data["names"]), hyphenated, data["cased"], set(data["acronyms"])
+        )
 
     def respell(self, question: str) -> str:
         """The question with its names written as the documents write them."""

@@ -26,6 +26,7 @@ from assistant.sentence_vectors import load_sentence_vectors
 from assistant.settings import Settings
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 from assistant.vocabulary import Vocabulary
+from assistant.word_tables import CorpusTables
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +177,16 @@ class IndexReader:
         folder = self.settings.index / f"gen-{generation}"
         self.documents = load_documents(self.settings.index, generation)
         self.chunks = {c.chunk_id: c for c in load_chunks(self.settings.index, generation)}
+        self._by_document: dict[str, list[str]] = {}
+        for chunk in self.chunks.values():
+            self._by_document.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
         remember_sentences(folder, self.documents)
         self.lexical = LexicalIndex.load(folder / "bm25")
         self.vocabulary = Vocabulary.load(folder)
         # Each model's vectors of the documents' sentences, by model name ("base", "reader").
         self.sentence_vectors = load_sentence_vectors(folder)
+        # Which chunks use each word, acronyms spelled out, names: read when first needed.
+        self.tables = CorpusTables(folder, self.chunks, self.documents)
 
     def is_stale(self) -> bool:
         """True once a newer build has been committed: reopen to see it. Asked before every
@@ -200,7 +206,13 @@ class IndexReader:
     def allowed_ids(self, filters: Filters) -> set[str] | None:
         if not filters.active:
             return None
-        return {cid for cid, c in self.chunks.items() if filters.allows(self.meta(c))}
+        # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
+        return {
+            cid
+            for doc_id, ids in self._by_document.items()
+            if filters.allows(self.documents[doc_id].meta)
+            for cid in ids
+        }
 
     def dense(
         self, vector: list[float], k: int, allowed: set[str] | None = None

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.evidence import CorpusStats
-from assistant.names import Mentions, NameIndex, acronym_index, extends
+from assistant.names import Mentions, NameIndex, extends
 from assistant.query import analyse
 from assistant.types import Chunk
+from assistant.word_tables import WordTables, acronym_index
 
 pytestmark = pytest.mark.unit
 
@@ -69,19 +69,21 @@ def test_every_chunk_naming_a_body_is_found(names, fake_pipeline):
 
 def test_every_chunk_naming_a_phrase_is_found_in_any_form():
     """A phrase is looked for only in the chunks that may hold it (not in every chunk), yet
-    found wherever it is written, also as the start of a longer word ("boards")."""
+    found wherever it is written: in any case, across a line break, also as the start of a
+    longer word ("boards")."""
     texts = {
         "a": "The Safeguarding Children Board said so.",
         "b": "It met the local safeguarding children boards.",
         "c": "The board for children met; safeguarding was discussed.",
         "d": "Nothing here.",
+        "e": "A line ends in the SAFEGUARDING\n  Children   Boards' report.",
     }
     chunks = {
         cid: Chunk(chunk_id=cid, doc_id="d", index=0, text=t, start=0, end=len(t), tokens=9)
         for cid, t in texts.items()
     }
     reader = SimpleNamespace(chunks=chunks, documents={})
-    names = NameIndex(reader, CorpusStats(list(chunks.values())))  # type: ignore[arg-type]
-    assert names.chunks_naming(["Safeguarding Children Board"]) == {"a", "b"}
+    names = NameIndex(reader, WordTables.build(list(chunks.values())))  # type: ignore[arg-type]
+    assert names.chunks_naming(["Safeguarding Children Board"]) == {"a", "b", "e"}
     assert names.chunks_naming(["board for children"]) == {"c"}
     assert names.chunks_naming(["children board met"]) == set()

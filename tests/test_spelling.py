@@ -8,7 +8,7 @@ from assistant.spelling import NameSpeller
 
 pytestmark = pytest.mark.unit
 
-SPELLER = NameSpeller(
+SPELLER = NameSpeller.of_texts(
     [
         "2 year-old Dylan Tiffin-Brown was killed. Chief Constable Nick Adderley said so.",
         "The Hi-Tech Crime Unit and the Early Help Hub. Ryan Coleman and Paul Colman.",
@@ -50,7 +50,7 @@ def test_a_name_is_written_as_the_documents_write_it(question, expected):
 
 
 def test_an_acronym_one_slip_from_one_the_documents_use_is_put_right():
-    speller = NameSpeller(["The MOSOVO team and the POLIT team met the MASH."])
+    speller = NameSpeller.of_texts(["The MOSOVO team and the POLIT team met the MASH."])
     assert speller.respell("MOSOVA team supervision") == "MOSOVO team supervision"
     assert speller.respell("What is PEEL?") == "What is PEEL?"  # too short to guess at
     assert speller.respell("What is MOSOVO?") == "What is MOSOVO?"

@@ -1,0 +1,208 @@
+"""The corpus's word tables, worked out when the index is built and stored in its
+generation (`gen-N/words/`): which chunks use each word (for the name index), word-stem
+document frequencies, words written in lower case, the acronyms chunks spell out, and the
+names the speller knows. Opening an index reads them; what they mean for a question is
+for `names`, `evidence` and `spelling` to say.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answer_types import expansion
+from assistant.evidence import CorpusStats
+from assistant.spelling import NameSpeller
+from assistant.terms import content_stems, words
+from assistant.types import Chunk, Document
+
+FOLDER = "words"
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
+# What a chunk's entries in the postings are, by namespace: a word in lower case, an
+# acronym as written, a word the chunk writes in lower case, a content-word stem.
+_WORD, _ACRONYM, _LOWER, _STEM = "w:", "a:", "l:", "s:"
+_LAST = chr(0x10FFFF)
+
+
+def tables_id() -> str:
+    """What decides the tables: the code that works them out, and the stemmer's version.
+    Tables stored by other code are worked out again when an index is opened."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(version("PyStemmer").encode())
+    for name in ("word_tables.py", "terms.py", "answer_types.py", "spelling.py", "evidence.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _chunks_key(chunk_ids: Iterable[str]) -> str:
+    """Identifies the chunks, in order (their ids are content-addressed)."""
+    return hashlib.sha256("\n".join(chunk_ids).encode()).hexdigest()[:16]
+
+
+def _entries(text: str) -> set[str]:
+    """A chunk's entries in the postings (see `_WORD` and the others)."""
+    tokens = words(text)
+    found = {_WORD + w.lower() for w in tokens}
+    found.update(_ACRONYM + w for w in tokens if w.isupper() and len(w) >= 3)
+    found.update(_LOWER + w for w in tokens if w.islower())
+    found.update(_STEM + s for s in content_stems(text))
+    return found
+
+
+class WordTables:
+    """For each entry (a word, an acronym, a word in lower case, a stem), the ordinals of
+    the chunks that have it: sorted entries, and the rows in one array, memory-mapped."""
+
+    def __init__(
+        self, chunk_ids: Sequence[str], terms: list[str], offsets: np.ndarray, rows: np.ndarray
+    ) -> None:
+        self.chunk_ids = chunk_ids
+        self.terms = terms
+        self.offsets = offsets
+        self.rows = rows
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk]) -> WordTables:
+        where: dict[str, list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            for entry in _entries(chunk.text):
+                where.setdefault(entry, []).append(row)
+        terms = sorted(where)
+        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum([len(where[t]) for t in terms], out=offsets[1:])
+        found = itertools.chain.from_iterable(where[t] for t in terms)
+        rows = np.fromiter(found, dtype=np.int32, count=int(offsets[-1]))
+        return cls([c.chunk_id for c in chunks], terms, offsets, rows)
+
+    def save(self, folder: Path) -> None:
+        (folder / "terms.json").write_text(json.dumps(self.terms), encoding="utf-8")
+        np.save(folder / "offsets.npy", self.offsets)
+        np.save(folder / "rows.npy", self.rows)
+
+    @classmethod
+    def load(cls, folder: Path, chunk_ids: Sequence[str]) -> WordTables:
+        terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        offsets = np.load(folder / "offsets.npy")
+        return cls(chunk_ids, terms, offsets, np.load(folder / "rows.npy", mmap_mode="r"))
+
+    def _span(self, prefix: str) -> tuple[int, int]:
+        """The entries starting with `prefix`, as a range of their positions."""
+        start = bisect.bisect_left(self.terms, prefix)
+        return start, bisect.bisect_left(self.terms, prefix + _LAST, lo=start)
+
+    def _ids(self, start: int, end: int) -> list[str]:
+        rows = self.rows[self.offsets[start] : self.offsets[end]]
+        return [self.chunk_ids[r] for r in rows.tolist()]
+
+    def _names(self, namespace: str) -> list[str]:
+        start, end = self._span(namespace)
+        return [t[len(namespace) :] for t in self.terms[start:end]]
+
+    def chunks_using(self, word: str) -> list[str]:
+        """Ids of the chunks using the word, in any case."""
+        at = bisect.bisect_left(self.terms, _WORD + word.lower())
+        found = at < len(self.terms) and self.terms[at] == _WORD + word.lower()
+        return self._ids(at, at + 1) if found else []
+
+    def chunks_with_word_starting(self, prefix: str) -> set[str]:
+        """Ids of the chunks using a word (or an acronym) that starts with `prefix`."""
+        return {cid for ns in (_WORD, _ACRONYM) for cid in self._ids(*self._span(ns + prefix))}
+
+    @cached_property
+    def acronyms(self) -> dict[str, list[str]]:
+        """Each acronym the chunks write, with the ids of the chunks writing it."""
+        start, _ = self._span(_ACRONYM)
+        names = self._names(_ACRONYM)
+        return {a: self._ids(start + i, start + i + 1) for i, a in enumerate(names)}
+
+    @cached_property
+    def stats(self) -> CorpusStats:
+        start, end = self._span(_STEM)
+        counts = np.diff(self.offsets[start : end + 1]).tolist()
+        return CorpusStats(
+            n=len(self.chunk_ids),
+            df=dict(zip(self._names(_STEM), counts, strict=True)),
+            vocab=set(self._names(_WORD)),
+            lowercase=frozenset(self._names(_LOWER)),
+        )
+
+
+def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
+    """Acronyms the chunks spell out ("Multi Agency ... (MADRA)"), with those chunks' ids."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for m in _DEFINED.finditer(chunk.text):
+            acronym = m.group(1) or m.group(2)
+            ids = found.setdefault(acronym, [])
+            if chunk.chunk_id not in ids and expansion(acronym, chunk.text):
+                ids.append(chunk.chunk_id)
+    return found
+
+
+def save_tables(folder: Path, chunks: Sequence[Chunk], documents: Mapping[str, Document]) -> None:
+    """Work out every table for a new generation (`chunks` in its order) and store them."""
+    out = folder / FOLDER
+    out.mkdir()
+    WordTables.build(chunks).save(out)
+    (out / "glossary.json").write_text(json.dumps(acronym_index(chunks)), encoding="utf-8")
+    speller = NameSpeller.of_texts(d.text for d in documents.values())
+    (out / "speller.json").write_text(json.dumps(speller.to_json()), encoding="utf-8")
+    stamp = {"code": tables_id(), "chunks": _chunks_key(c.chunk_id for c in chunks)}
+    (out / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+
+
+class CorpusTables:
+    """An opened generation's tables: read from it when this code stored them for these
+    chunks; otherwise (an index built by older code) worked out here, once, on first need."""
+
+    def __init__(
+        self, folder: Path | None, chunks: Mapping[str, Chunk], documents: Mapping[str, Document]
+    ) -> None:
+        self.chunks = chunks
+        self.documents = documents
+        self.worked_out: list[str] = []  # the tables this process had to work out itself
+        self._folder = folder / FOLDER if folder and self._stored(folder / FOLDER) else None
+
+    def _stored(self, folder: Path) -> bool:
+        try:
+            stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return False
+        return stamp == {"code": tables_id(), "chunks": _chunks_key(self.chunks)}
+
+    def _read(self, name: str) -> Any:
+        assert self._folder is not None
+        return json.loads((self._folder / name).read_text(encoding="utf-8"))
+
+    @cached_property
+    def words(self) -> WordTables:
+        if self._folder:
+            return WordTables.load(self._folder, list(self.chunks))
+        self.worked_out.append("words")
+        return WordTables.build(list(self.chunks.values()))
+
+    @cached_property
+    def glossary(self) -> dict[str, list[str]]:
+        """Acronyms the chunks spell out, with those chunks' ids (`acronym_index`)."""
+        if self._folder:
+            return dict(self._read("glossary.json"))
+        self.worked_out.append("glossary")
+        return acronym_index(self.chunks.values())
+
+    @cached_property
+    def speller(self) -> NameSpeller:
+        """The names the documents write, to put a question's names right."""
+        if self._folder:
+            return NameSpeller.from_json(self._read("speller.json"))
+        self.worked_out.append("speller")
+        return NameSpeller.of_texts(d.text for d in self.documents.values())

@@ -1,0 +1,108 @@
+"""The corpus's word tables are worked out when the index is built, stored in its
+generation, and read (not worked out again) by every process that opens it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.pipeline import Pipeline
+from assistant.spelling import NameSpeller
+from assistant.word_tables import FOLDER, WordTables, acronym_index
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).parent.parent
+QUESTIONS = (
+    "What did the Safeguarding Children Board review find?",
+    "What did Nick Adderly say about the inspection?",  # put right by the speller
+    "What does MADRA stand for?",
+)
+# In a fresh process: open the index, ask, and say what had to be worked out there.
+_ASK_AFRESH = """
+import json, sys
+from pathlib import Path
+from assistant.pipeline import Pipeline
+from assistant.settings import Settings
+from tests.fakes import FakeEmbedder
+
+settings = Settings(corpus=Path(sys.argv[1]), index=Path(sys.argv[2]))
+pipeline = Pipeline(settings, embed_model=FakeEmbedder(), model_id="fake")
+answers = [pipeline.ask(q) for q in sys.argv[3:]]
+print(json.dumps({
+    "worked_out": pipeline.reader.tables.worked_out,
+    "answers": [a.model_dump(mode="json", exclude={"timings_ms"}) for a in answers],
+}))
+"""
+
+
+def _stored(pipeline: Pipeline) -> Path:
+    """The folder of the committed generation's tables."""
+    return pipeline.settings.index / f"gen-{pipeline.reader.manifest.generation}" / FOLDER
+
+
+def _ask_afresh(pipeline: Pipeline) -> dict[str, object]:
+    s = pipeline.settings
+    out = subprocess.run(
+        [sys.executable, "-c", _ASK_AFRESH, str(s.corpus), str(s.index), *QUESTIONS],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    return dict(json.loads(out.stdout))
+
+
+def test_a_reopened_index_answers_named_questions_without_reading_every_chunk(fake_pipeline):
+    """Names, acronyms and misspellings are looked up in the tables the build stored: a
+    fresh process works none of them out, and answers as one that does."""
+    fake_pipeline.build()
+    fresh = _ask_afresh(fake_pipeline)
+    assert fresh["worked_out"] == []
+
+    # The same answers as from tables worked out from every chunk and document.
+    for path in _stored(fake_pipeline).iterdir():
+        path.unlink()
+    worked = _ask_afresh(fake_pipeline)
+    assert sorted(worked["worked_out"]) == ["glossary", "speller", "words"]  # type: ignore[arg-type]
+    assert worked["answers"] == fresh["answers"]
+    assert "Multi Agency Daily Risk Assessment" in json.dumps(fresh["answers"])
+
+
+def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
+    fake_pipeline.build()
+    reader = fake_pipeline.reader
+    chunks = list(reader.chunks.values())
+    stored, built = reader.tables.words, WordTables.build(chunks)
+    assert reader.tables.worked_out == []
+    assert vars(stored.stats) == vars(built.stats)
+    assert stored.acronyms == built.acronyms and "NSCB" in stored.acronyms
+    assert stored.chunks_using("Adderley") == built.chunks_using("adderley") != []
+    assert reader.tables.glossary == acronym_index(chunks)
+    speller = NameSpeller.of_texts(d.text for d in reader.documents.values())
+    assert reader.tables.speller.to_json() == speller.to_json()
+
+
+def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir):
+    fake_pipeline.build()
+    assert fake_pipeline.reader.tables.words.chunks_using("Zanzibar") == []
+    (corpus_dir / "999_new.txt").write_text(
+        "The Zanzibar Liaison Unit (ZLU) met the force in 2020.", encoding="utf-8"
+    )
+    fake_pipeline.build()
+    tables = fake_pipeline.reader.tables
+    assert len(tables.words.chunks_using("zanzibar")) == 1
+    assert "Zanzibar" in tables.speller.names
+    assert tables.worked_out == []
+
+
+def test_tables_stored_by_other_code_are_worked_out_again(fake_pipeline):
+    """An index built before a change to how words are read is not misread: its tables
+    are worked out afresh when it is opened (the next build stores new ones)."""
+    fake_pipeline.build()
+    stamp = _stored(fake_pipeline) / "stamp.json"
+    stamp.write_text(json.dumps({"code": "other", "chunks": "other"}), encoding="utf-8")
+    reopened = Pipeline(fake_pipeline.settings, fake_pipeline.embed_model, "fake")
+    assert reopened.reader.tables.words.chunks_using("NSCB")
+    assert reopened.reader.tables.worked_out == ["words"]
