@@ -7,8 +7,9 @@ safeguards children" is not the inspectorate's finding.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
 from assistant.answer_types import person_names
 
@@ -28,12 +29,14 @@ class Attribution:
     intro: str  # "HM Inspector of Constabulary Zoe Billingham said:", with their role
 
 
-@lru_cache(maxsize=256)
-def _attributions(
-    text: str, lowercase: frozenset[str]
-) -> tuple[tuple[int, Attribution | None], ...]:
+# Where each attribution in a document opens a quote, and who speaks there.
+Quotes = tuple[tuple[int, Attribution | None], ...]
+
+
+def quotations(text: str, lowercase: frozenset[str]) -> Quotes:
     """Where each attribution's quote opens, and who speaks (None for "It said:" or "The
-    report continued:", which are not people). "He added:" is the person named last."""
+    report continued:", which are not people). "He added:" is the person named last.
+    `lowercase` is the corpus's words written in lower case (not names)."""
     found: list[tuple[int, Attribution | None]] = []
     last: Attribution | None = None
     for m in _ATTRIBUTION.finditer(text):
@@ -46,10 +49,10 @@ def _attributions(
     return tuple(found)
 
 
-def attribution(text: str, start: int, lowercase: frozenset[str]) -> Attribution | None:
+def attribution(text: str, start: int, quotes: Quotes) -> Attribution | None:
     """Who is quoted by the sentence at `start`, if it lies inside a quotation that an
-    attribution naming a person opens."""
-    opened = [(end, a) for end, a in _attributions(text, lowercase) if end <= start]
+    attribution naming a person opens (`quotes`: the text's `quotations`)."""
+    opened = [(end, a) for end, a in quotes if end <= start]
     if not opened:
         return None
     end, found = opened[-1]
@@ -67,3 +70,29 @@ def _open_quote(text: str) -> bool:
     if curly:
         return curly[-1] == "“"
     return text.count('"') % 2 == 1
+
+
+class Quotations:
+    """Each document's `quotations`, by document id: those the build stored with the
+    index (documents missing from them quote nobody), or else found on first need and
+    kept (an index stored by older code)."""
+
+    def __init__(self, lowercase: frozenset[str], stored: Mapping[str, Quotes] | None) -> None:
+        self.lowercase = lowercase
+        self.stored = stored
+        self._found: dict[str, Quotes] = {}
+
+    def of(self, doc_id: str, text: str) -> Quotes:
+        if self.stored is not None:
+            return self.stored.get(doc_id, ())
+        if doc_id not in self._found:
+            self._found[doc_id] = quotations(text, self.lowercase)
+        return self._found[doc_id]
+
+
+def quotes_to_json(quotes: Quotes) -> list[list[Any]]:
+    return [[end, a.speaker, a.intro] if a else [end] for end, a in quotes]
+
+
+def quotes_from_json(rows: list[list[Any]]) -> Quotes:
+    return tuple((r[0], Attribution(r[1], r[2]) if len(r) > 1 else None) for r in rows)

@@ -1,8 +1,9 @@
 """The corpus's word tables, worked out when the index is built and stored in its
 generation (`gen-N/words/`): which chunks use each word (for the name index), word-stem
-document frequencies, words written in lower case, the acronyms chunks spell out, and the
-names the speller knows. Opening an index reads them; what they mean for a question is
-for `names`, `evidence` and `spelling` to say.
+document frequencies, words written in lower case, the acronyms chunks spell out, the
+names the speller knows, who each document quotes, and the years the documents mention.
+Opening an index reads them; what they mean for a question is for `names`, `evidence`,
+`attribution`, `abstain` and `spelling` to say.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from assistant.answer_types import expansion
+from assistant.attribution import Quotations, quotations, quotes_from_json, quotes_to_json
+from assistant.dates import doc_years
 from assistant.evidence import CorpusStats
 from assistant.spelling import NameSpeller
 from assistant.terms import content_stems, words
@@ -39,7 +42,8 @@ def tables_id() -> str:
     Tables stored by other code are worked out again when an index is opened."""
     here = Path(__file__).parent
     digest = hashlib.sha256(version("PyStemmer").encode())
-    for name in ("word_tables.py", "terms.py", "answer_types.py", "spelling.py", "evidence.py"):
+    code = ("word_tables.py", "terms.py", "answer_types.py", "spelling.py", "evidence.py")
+    for name in (*code, "attribution.py", "dates.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -153,7 +157,14 @@ def save_tables(folder: Path, chunks: Sequence[Chunk], documents: Mapping[str, D
     """Work out every table for a new generation (`chunks` in its order) and store them."""
     out = folder / FOLDER
     out.mkdir()
-    WordTables.build(chunks).save(out)
+    tables = WordTables.build(chunks)
+    tables.save(out)
+    lowercase = tables.stats.lowercase
+    quotes = {i: quotations(d.text, lowercase) for i, d in documents.items()}
+    stored = {i: quotes_to_json(q) for i, q in quotes.items() if q}
+    (out / "quotes.json").write_text(json.dumps(stored), encoding="utf-8")
+    years = sorted(set().union(*map(doc_years, documents.values())))
+    (out / "years.json").write_text(json.dumps(years), encoding="utf-8")
     (out / "glossary.json").write_text(json.dumps(acronym_index(chunks)), encoding="utf-8")
     speller = NameSpeller.of_texts(d.text for d in documents.values())
     (out / "speller.json").write_text(json.dumps(speller.to_json()), encoding="utf-8")
@@ -192,12 +203,35 @@ class CorpusTables:
         return WordTables.build(list(self.chunks.values()))
 
     @cached_property
+    def stats(self) -> CorpusStats:
+        """The word stems' document frequencies and the like (`WordTables.stats`), with
+        who each document quotes (`attribution.quotations`): stored, or else found for
+        each document on first need."""
+        stats = self.words.stats
+        stored = None
+        if self._folder:
+            rows = self._read("quotes.json")
+            stored = {i: quotes_from_json(r) for i, r in rows.items()}
+        else:
+            self.worked_out.append("quotes")
+        stats.quotes = Quotations(stats.lowercase, stored)
+        return stats
+
+    @cached_property
     def glossary(self) -> dict[str, list[str]]:
         """Acronyms the chunks spell out, with those chunks' ids (`acronym_index`)."""
         if self._folder:
             return dict(self._read("glossary.json"))
         self.worked_out.append("glossary")
         return acronym_index(self.chunks.values())
+
+    @cached_property
+    def years(self) -> set[int]:
+        """Every year some document mentions (`dates.doc_years`)."""
+        if self._folder:
+            return set(self._read("years.json"))
+        self.worked_out.append("years")
+        return set().union(*map(doc_years, self.documents.values()))
 
     @cached_property
     def speller(self) -> NameSpeller:
