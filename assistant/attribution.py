@@ -7,7 +7,7 @@ safeguards children" is not the inspectorate's finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,19 +74,26 @@ def _open_quote(text: str) -> bool:
 
 class Quotations:
     """Each document's `quotations`, by document id: those the build stored with the
-    index (documents missing from them quote nobody), or else found on first need and
-    kept (an index stored by older code)."""
+    index (`read` reads them, as `quotes_to_json` wrote them, on the first question;
+    documents missing from them quote nobody), or else found on first need and kept (an
+    index stored by older code)."""
 
-    def __init__(self, lowercase: frozenset[str], stored: Mapping[str, Quotes] | None) -> None:
+    def __init__(
+        self, lowercase: frozenset[str], read: Callable[[], dict[str, Any]] | None
+    ) -> None:
         self.lowercase = lowercase
-        self.stored = stored
+        self.read = read
+        self._stored: dict[str, Any] | None = None
         self._found: dict[str, Quotes] = {}
 
     def of(self, doc_id: str, text: str) -> Quotes:
-        if self.stored is not None:
-            return self.stored.get(doc_id, ())
         if doc_id not in self._found:
-            self._found[doc_id] = quotations(text, self.lowercase)
+            if self.read is None:
+                self._found[doc_id] = quotations(text, self.lowercase)
+            else:
+                if self._stored is None:
+                    self._stored = self.read()
+                self._found[doc_id] = quotes_from_json(self._stored.get(doc_id, []))
         return self._found[doc_id]
 
 

@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer_types import expansion
-from assistant.attribution import Quotations, quotations, quotes_from_json, quotes_to_json
+from assistant.attribution import Quotations, quotations, quotes_to_json
 from assistant.dates import doc_years
 from assistant.evidence import CorpusStats
 from assistant.spelling import NameSpeller
@@ -208,13 +208,10 @@ class CorpusTables:
         who each document quotes (`attribution.quotations`): stored, or else found for
         each document on first need."""
         stats = self.words.stats
-        stored = None
-        if self._folder:
-            rows = self._read("quotes.json")
-            stored = {i: quotes_from_json(r) for i, r in rows.items()}
-        else:
+        read = partial(self._read, "quotes.json") if self._folder else None
+        if read is None:
             self.worked_out.append("quotes")
-        stats.quotes = Quotations(stats.lowercase, stored)
+        stats.quotes = Quotations(stats.lowercase, read)
         return stats
 
     @cached_property

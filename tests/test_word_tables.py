@@ -94,7 +94,7 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
     assert reader.tables.speller.to_json() == speller.to_json()
     lowercase = built.stats.lowercase
     quotes = reader.tables.stats.quotes
-    assert quotes.stored is not None and any(quotes.stored.values())
+    assert quotes.read is not None and any(quotes.read().values())
     for doc in reader.documents.values():
         assert quotes.of(doc.doc_id, doc.text) == quotations(doc.text, lowercase)
     assert reader.tables.years == set().union(*map(doc_years, reader.documents.values()))
