@@ -31,22 +31,38 @@ class Attribution:
 
 # Where each attribution in a document opens a quote, and who speaks there.
 Quotes = tuple[tuple[int, Attribution | None], ...]
+# Each "<who> said:" in a text: where its quote opens, its lead ("HM Inspector ... Zoe
+# Billingham") and the whole attribution. Finding them reads the whole text (~17 ms for
+# a long report); they depend on the text alone, so the index stores them.
+Openings = tuple[tuple[int, str, str], ...]
+
+
+def openings(text: str) -> Openings:
+    return tuple(
+        (m.end(), m.group("lead"), " ".join(m.group(0).split()))
+        for m in _ATTRIBUTION.finditer(text)
+    )
 
 
 def quotations(text: str, lowercase: frozenset[str]) -> Quotes:
-    """Where each attribution's quote opens, and who speaks (None for "It said:" or "The
-    report continued:", which are not people). "He added:" is the person named last.
+    """Where each attribution's quote opens, and who speaks (`speakers`)."""
+    return speakers(openings(text), lowercase)
+
+
+def speakers(found: Openings, lowercase: frozenset[str]) -> Quotes:
+    """Who speaks at each of a text's `openings` (None for "It said:" or "The report
+    continued:", which are not people). "He added:" is the person named last.
     `lowercase` is the corpus's words written in lower case (not names)."""
-    found: list[tuple[int, Attribution | None]] = []
+    out: list[tuple[int, Attribution | None]] = []
     last: Attribution | None = None
-    for m in _ATTRIBUTION.finditer(text):
-        names = person_names(m.group("lead"), lowercase)
+    for end, lead, intro in found:
+        names = person_names(lead, lowercase)
         if names:
-            last = Attribution(names[-1], " ".join(m.group(0).split()))
-            found.append((m.end(), last))
+            last = Attribution(names[-1], intro)
+            out.append((end, last))
         else:
-            found.append((m.end(), last if _PRONOUN.search(m.group("lead")) else None))
-    return tuple(found)
+            out.append((end, last if _PRONOUN.search(lead) else None))
+    return tuple(out)
 
 
 def attribution(text: str, start: int, quotes: Quotes) -> Attribution | None:
@@ -73,10 +89,9 @@ def _open_quote(text: str) -> bool:
 
 
 class Quotations:
-    """Each document's `quotations`, by document id: those the build stored with the
-    index (`read` reads them, as `quotes_to_json` wrote them, on the first question;
-    documents missing from them quote nobody), or else found on first need and kept (an
-    index stored by older code)."""
+    """Each document's `quotations`, by document id, from its `openings` as the build
+    stored them (`read` reads them on the first question: document id -> [a hash of
+    its text, openings]), or else found on first need and kept (an index stored by older code)."""
 
     def __init__(
         self, lowercase: frozenset[str], read: Callable[[], dict[str, Any]] | None
@@ -93,13 +108,11 @@ class Quotations:
             else:
                 if self._stored is None:
                     self._stored = self.read()
-                self._found[doc_id] = quotes_from_json(self._stored.get(doc_id, []))
+                entry = self._stored.get(doc_id)
+                found = tuple((e, lead, intro) for e, lead, intro in entry[1]) if entry else None
+                self._found[doc_id] = (
+                    speakers(found, self.lowercase)
+                    if found is not None
+                    else quotations(text, self.lowercase)
+                )
         return self._found[doc_id]
-
-
-def quotes_to_json(quotes: Quotes) -> list[list[Any]]:
-    return [[end, a.speaker, a.intro] if a else [end] for end, a in quotes]
-
-
-def quotes_from_json(rows: list[list[Any]]) -> Quotes:
-    return tuple((r[0], Attribution(r[1], r[2]) if len(r) > 1 else None) for r in rows)

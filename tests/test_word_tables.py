@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.attribution import quotations
+from assistant import word_tables
+from assistant.attribution import openings, quotations
 from assistant.dates import doc_years
 from assistant.pipeline import Pipeline
 from assistant.spelling import NameSpeller
@@ -30,7 +31,8 @@ QUESTIONS = (
 _ASK_AFRESH = """
 import json, sys
 from pathlib import Path
-from assistant.attribution import quotations
+from assistant import word_tables
+from assistant.attribution import openings, quotations
 from assistant.dates import doc_years
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
@@ -94,19 +96,27 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
     assert reader.tables.speller.to_json() == speller.to_json()
     lowercase = built.stats.lowercase
     quotes = reader.tables.stats.quotes
-    assert quotes.read is not None and any(quotes.read().values())
+    assert quotes.read is not None and any(rows for _, rows in quotes.read().values())
     for doc in reader.documents.values():
         assert quotes.of(doc.doc_id, doc.text) == quotations(doc.text, lowercase)
     assert reader.tables.years == set().union(*map(doc_years, reader.documents.values()))
 
 
-def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir):
+def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir, monkeypatch):
     fake_pipeline.build()
     assert fake_pipeline.reader.tables.words.chunks_using("Zanzibar") == []
     (corpus_dir / "999_new.txt").write_text(
-        "The Zanzibar Liaison Unit (ZLU) met the force in 2020.", encoding="utf-8"
+        'The Zanzibar Liaison Unit (ZLU) met the force in 2020. Jo Bloggs said: "Good."',
+        encoding="utf-8",
     )
+    # Who the other documents quote is not read from their whole text again.
+    read: list[str] = []
+    monkeypatch.setattr(word_tables, "openings", lambda text: read.append(text) or openings(text))
     fake_pipeline.build()
+    assert len(read) == 1 and "Zanzibar" in read[0]
+    doc = next(d for d in fake_pipeline.reader.documents.values() if "Zanzibar" in d.text)
+    found = fake_pipeline.reader.tables.stats.quotes.of(doc.doc_id, doc.text)
+    assert [a.speaker for _, a in found if a] == ["Jo Bloggs"]
     tables = fake_pipeline.reader.tables
     assert len(tables.words.chunks_using("zanzibar")) == 1
     assert "Zanzibar" in tables.speller.names
