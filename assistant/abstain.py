@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 from assistant.answer_types import ACRONYM_NAME, NOT_NAMES, asks_publication, tense_mismatch
-from assistant.dates import MONTH_NAMES, current_years, doc_years, human_date, years_in
+from assistant.dates import MONTH_NAMES, current_years, human_date, years_in
 from assistant.evidence import Candidate
 from assistant.names import Mentions, NameIndex, extends
 from assistant.query import Intent, question_sentence
@@ -31,7 +32,7 @@ class Doubter:
 
     def __init__(self, reader: IndexReader, names: NameIndex) -> None:
         self.names = names
-        self._years = set().union(*map(doc_years, reader.documents.values()))
+        self._years = reader.tables.years  # every year a document mentions
 
     def doubts(self, intent: Intent, best: Candidate) -> dict[str, float]:
         """Signs that the corpus does not answer, given the best sentence found, each in
@@ -168,10 +169,10 @@ def abstention(
         )
         for p in passages[:3]
     )
-    every = [d.meta for d in reader.documents.values()]
-    metas = every
+    metas: list[DocumentMeta] = []
     if about:
         asked = {a.lower() for a in about}
+        every = (d.meta for d in reader.documents.values())
         metas = [m for m in every if asked & {p.lower() for p in m.places}]
         subject = about[0] if len(about) == 1 else " or ".join(about)
         text = (
@@ -181,7 +182,8 @@ def abstention(
         )
     else:
         text = "The documents do not answer this question. "
-    text += coverage(metas or every)  # what the documents about it cover, or all of them
+    # What the documents about it cover, or all of them (the same for every question).
+    text += coverage(metas) if metas else _covered(reader)
     if suggestions:
         text += " The nearest passages are listed below; they are suggestions, not an answer."
     return Answer(
@@ -192,6 +194,16 @@ def abstention(
         suggestions=suggestions,
         confidence=round(confidence, 4),
     )
+
+
+_COVERED: WeakKeyDictionary[IndexReader, str] = WeakKeyDictionary()
+
+
+def _covered(reader: IndexReader) -> str:
+    """What all the reader's documents cover (`coverage`), worked out once per index opened."""
+    if reader not in _COVERED:
+        _COVERED[reader] = coverage([d.meta for d in reader.documents.values()])
+    return _COVERED[reader]
 
 
 def coverage(documents: Sequence[DocumentMeta]) -> str:

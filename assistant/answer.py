@@ -114,7 +114,7 @@ class ExtractiveAnswerer:
         self.model = model  # the reader model; without it the `answers` feature is 0
         self.config = config or AnswerConfig()
         self.scoring = scoring or ScoringConfig()
-        self.stats = reader.tables.words.stats
+        self.stats = reader.tables.stats
         # The documents' sentences were embedded when they were indexed: only text the
         # index lacks (none, unless it was built without them) is embedded here.
         stored = reader.sentence_vectors.get("base")

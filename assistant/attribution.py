@@ -7,8 +7,9 @@ safeguards children" is not the inspectorate's finding.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
 
 from assistant.answer_types import person_names
 
@@ -28,28 +29,46 @@ class Attribution:
     intro: str  # "HM Inspector of Constabulary Zoe Billingham said:", with their role
 
 
-@lru_cache(maxsize=256)
-def _attributions(
-    text: str, lowercase: frozenset[str]
-) -> tuple[tuple[int, Attribution | None], ...]:
-    """Where each attribution's quote opens, and who speaks (None for "It said:" or "The
-    report continued:", which are not people). "He added:" is the person named last."""
-    found: list[tuple[int, Attribution | None]] = []
+# Where each attribution in a document opens a quote, and who speaks there.
+Quotes = tuple[tuple[int, Attribution | None], ...]
+# Each "<who> said:" in a text: where its quote opens, its lead ("HM Inspector ... Zoe
+# Billingham") and the whole attribution. Finding them reads the whole text (~17 ms for
+# a long report); they depend on the text alone, so the index stores them.
+Openings = tuple[tuple[int, str, str], ...]
+
+
+def openings(text: str) -> Openings:
+    return tuple(
+        (m.end(), m.group("lead"), " ".join(m.group(0).split()))
+        for m in _ATTRIBUTION.finditer(text)
+    )
+
+
+def quotations(text: str, lowercase: frozenset[str]) -> Quotes:
+    """Where each attribution's quote opens, and who speaks (`speakers`)."""
+    return speakers(openings(text), lowercase)
+
+
+def speakers(found: Openings, lowercase: frozenset[str]) -> Quotes:
+    """Who speaks at each of a text's `openings` (None for "It said:" or "The report
+    continued:", which are not people). "He added:" is the person named last.
+    `lowercase` is the corpus's words written in lower case (not names)."""
+    out: list[tuple[int, Attribution | None]] = []
     last: Attribution | None = None
-    for m in _ATTRIBUTION.finditer(text):
-        names = person_names(m.group("lead"), lowercase)
+    for end, lead, intro in found:
+        names = person_names(lead, lowercase)
         if names:
-            last = Attribution(names[-1], " ".join(m.group(0).split()))
-            found.append((m.end(), last))
+            last = Attribution(names[-1], intro)
+            out.append((end, last))
         else:
-            found.append((m.end(), last if _PRONOUN.search(m.group("lead")) else None))
-    return tuple(found)
+            out.append((end, last if _PRONOUN.search(lead) else None))
+    return tuple(out)
 
 
-def attribution(text: str, start: int, lowercase: frozenset[str]) -> Attribution | None:
+def attribution(text: str, start: int, quotes: Quotes) -> Attribution | None:
     """Who is quoted by the sentence at `start`, if it lies inside a quotation that an
-    attribution naming a person opens."""
-    opened = [(end, a) for end, a in _attributions(text, lowercase) if end <= start]
+    attribution naming a person opens (`quotes`: the text's `quotations`)."""
+    opened = [(end, a) for end, a in quotes if end <= start]
     if not opened:
         return None
     end, found = opened[-1]
@@ -67,3 +86,33 @@ def _open_quote(text: str) -> bool:
     if curly:
         return curly[-1] == "“"
     return text.count('"') % 2 == 1
+
+
+class Quotations:
+    """Each document's `quotations`, by document id, from its `openings` as the build
+    stored them (`read` reads them on the first question: document id -> [a hash of
+    its text, openings]), or else found on first need and kept (an index stored by older code)."""
+
+    def __init__(
+        self, lowercase: frozenset[str], read: Callable[[], dict[str, Any]] | None
+    ) -> None:
+        self.lowercase = lowercase
+        self.read = read
+        self._stored: dict[str, Any] | None = None
+        self._found: dict[str, Quotes] = {}
+
+    def of(self, doc_id: str, text: str) -> Quotes:
+        if doc_id not in self._found:
+            if self.read is None:
+                self._found[doc_id] = quotations(text, self.lowercase)
+            else:
+                if self._stored is None:
+                    self._stored = self.read()
+                entry = self._stored.get(doc_id)
+                found = tuple((e, lead, intro) for e, lead, intro in entry[1]) if entry else None
+                self._found[doc_id] = (
+                    speakers(found, self.lowercase)
+                    if found is not None
+                    else quotations(text, self.lowercase)
+                )
+        return self._found[doc_id]

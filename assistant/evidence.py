@@ -20,7 +20,7 @@ from assistant.answer_types import (
     publication_score,
     tense_mismatch,
 )
-from assistant.attribution import Attribution, attribution
+from assistant.attribution import Attribution, Quotations, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
 from assistant.query import Intent
@@ -102,6 +102,7 @@ class CorpusStats:
         self.df = df
         self.vocab = vocab  # every word of the chunks, in lower case
         self.lowercase = lowercase  # words the corpus writes in lower case somewhere
+        self.quotes = Quotations(lowercase, None)  # who documents quote (stored: word_tables)
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
@@ -266,7 +267,8 @@ def score_all(
     rows = zip(cands, sentence_vectors, window_vectors, answers, strict=True)
     for cand, vector, window_vector, answer_similarity in rows:
         text = cand.text
-        cand.quoting = attribution(cand.doc.text, cand.start, stats.lowercase)
+        quotes = stats.quotes.of(cand.doc.doc_id, cand.doc.text)
+        cand.quoting = attribution(cand.doc.text, cand.start, quotes)
         speaker = cand.quoting.speaker if cand.quoting else ""
         own = set(content_stems(text))
         around = set(content_stems(cand.doc.text[cand.window[0] : cand.window[1]]))

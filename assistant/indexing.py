@@ -260,7 +260,7 @@ class IndexBuilder:
         Vocabulary.build(texts, self.embed_model, self._vocabulary(previous)).save(folder)
         old = self.settings.index / f"gen-{previous}"
         save_sentences(folder, docs)
-        save_tables(folder, ordered, docs)
+        save_tables(folder, ordered, docs, old)
         return build_sentence_vectors(folder, self.encoders, docs, chunks, old)
 
     def _vocabulary(self, generation: int) -> Vocabulary | None:

@@ -1,8 +1,9 @@
 """The corpus's word tables, worked out when the index is built and stored in its
 generation (`gen-N/words/`): which chunks use each word (for the name index), word-stem
-document frequencies, words written in lower case, the acronyms chunks spell out, and the
-names the speller knows. Opening an index reads them; what they mean for a question is
-for `names`, `evidence` and `spelling` to say.
+document frequencies, words written in lower case, the acronyms chunks spell out, the
+names the speller knows, who each document quotes, and the years the documents mention.
+Opening an index reads them; what they mean for a question is for `names`, `evidence`,
+`attribution`, `abstain` and `spelling` to say.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from assistant.answer_types import expansion
+from assistant.attribution import Quotations, openings
+from assistant.dates import doc_years
 from assistant.evidence import CorpusStats
 from assistant.spelling import NameSpeller
 from assistant.terms import content_stems, words
@@ -39,7 +42,8 @@ def tables_id() -> str:
     Tables stored by other code are worked out again when an index is opened."""
     here = Path(__file__).parent
     digest = hashlib.sha256(version("PyStemmer").encode())
-    for name in ("word_tables.py", "terms.py", "answer_types.py", "spelling.py", "evidence.py"):
+    code = ("word_tables.py", "terms.py", "answer_types.py", "spelling.py", "evidence.py")
+    for name in (*code, "attribution.py", "dates.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -149,11 +153,42 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
     return found
 
 
-def save_tables(folder: Path, chunks: Sequence[Chunk], documents: Mapping[str, Document]) -> None:
-    """Work out every table for a new generation (`chunks` in its order) and store them."""
+def _text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _openings(documents: Mapping[str, Document], previous: Path | None) -> dict[str, Any]:
+    """Each document's `attribution.openings`, with a hash of its text: those of the
+    previous generation for a text it had (finding them reads the whole text: ~3 minutes
+    for 12k documents)."""
+    before: dict[str, Any] = {}
+    if previous is not None and (previous / FOLDER / "quotes.json").is_file():
+        stamp = json.loads((previous / FOLDER / "stamp.json").read_text(encoding="utf-8"))
+        if stamp.get("code") == tables_id():
+            before = json.loads((previous / FOLDER / "quotes.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = {}
+    for doc_id, doc in documents.items():
+        key = _text_key(doc.text)
+        old = before.get(doc_id)
+        found[doc_id] = old if old and old[0] == key else [key, openings(doc.text)]
+    return found
+
+
+def save_tables(
+    folder: Path,
+    chunks: Sequence[Chunk],
+    documents: Mapping[str, Document],
+    previous: Path | None = None,
+) -> None:
+    """Work out every table for a new generation (`chunks` in its order) and store them
+    (who documents quote: reusing the `previous` generation's for texts it had)."""
     out = folder / FOLDER
     out.mkdir()
     WordTables.build(chunks).save(out)
+    quotes = _openings(documents, previous)
+    (out / "quotes.json").write_text(json.dumps(quotes), encoding="utf-8")
+    years = sorted(set().union(*map(doc_years, documents.values())))
+    (out / "years.json").write_text(json.dumps(years), encoding="utf-8")
     (out / "glossary.json").write_text(json.dumps(acronym_index(chunks)), encoding="utf-8")
     speller = NameSpeller.of_texts(d.text for d in documents.values())
     (out / "speller.json").write_text(json.dumps(speller.to_json()), encoding="utf-8")
@@ -192,12 +227,32 @@ class CorpusTables:
         return WordTables.build(list(self.chunks.values()))
 
     @cached_property
+    def stats(self) -> CorpusStats:
+        """The word stems' document frequencies and the like (`WordTables.stats`), with
+        who each document quotes (`attribution.quotations`): stored, or else found for
+        each document on first need."""
+        stats = self.words.stats
+        read = partial(self._read, "quotes.json") if self._folder else None
+        if read is None:
+            self.worked_out.append("quotes")
+        stats.quotes = Quotations(stats.lowercase, read)
+        return stats
+
+    @cached_property
     def glossary(self) -> dict[str, list[str]]:
         """Acronyms the chunks spell out, with those chunks' ids (`acronym_index`)."""
         if self._folder:
             return dict(self._read("glossary.json"))
         self.worked_out.append("glossary")
         return acronym_index(self.chunks.values())
+
+    @cached_property
+    def years(self) -> set[int]:
+        """Every year some document mentions (`dates.doc_years`)."""
+        if self._folder:
+            return set(self._read("years.json"))
+        self.worked_out.append("years")
+        return set().union(*map(doc_years, self.documents.values()))
 
     @cached_property
     def speller(self) -> NameSpeller:

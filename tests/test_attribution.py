@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.attribution import attribution
+from assistant.attribution import attribution, quotations
 from assistant.terms import words
 
 pytestmark = pytest.mark.unit
@@ -29,11 +29,11 @@ It said:
 
 Chief Constable John Smith said: “We welcome the report.” He thanked his staff.
 """
-LOWER = frozenset(w for w in words(TEXT) if w.islower())
+QUOTES = quotations(TEXT, frozenset(w for w in words(TEXT) if w.islower()))
 
 
 def quoted(sentence: str) -> str | None:
-    found = attribution(TEXT, TEXT.index(sentence), LOWER)
+    found = attribution(TEXT, TEXT.index(sentence), QUOTES)
     return found.speaker if found else None
 
 
@@ -41,7 +41,7 @@ def test_a_quoted_sentence_is_attributed_to_the_person_named_before_it():
     assert quoted('"Child protection is one') == "Jane Doe"
     assert quoted("Progress has been slow") == "Jane Doe"  # a later sentence of the quote
     assert quoted("Others have not") == "Jane Doe"  # "She continued:"
-    found = attribution(TEXT, TEXT.index("Progress has"), LOWER)
+    found = attribution(TEXT, TEXT.index("Progress has"), QUOTES)
     assert found is not None and "HM Inspector of Constabulary" in found.intro
 
 

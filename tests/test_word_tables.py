@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant import word_tables
+from assistant.attribution import openings, quotations
+from assistant.dates import doc_years
 from assistant.pipeline import Pipeline
 from assistant.spelling import NameSpeller
 from assistant.word_tables import FOLDER, WordTables, acronym_index
@@ -21,11 +24,16 @@ QUESTIONS = (
     "What did the Safeguarding Children Board review find?",
     "What did Nick Adderly say about the inspection?",  # put right by the speller
     "What does MADRA stand for?",
+    # Quoted paragraphs below the attribution that names her: who the documents quote.
+    "Who said the force was working hard to deal with a legacy of long-term under-funding?",
 )
 # In a fresh process: open the index, ask, and say what had to be worked out there.
 _ASK_AFRESH = """
 import json, sys
 from pathlib import Path
+from assistant import word_tables
+from assistant.attribution import openings, quotations
+from assistant.dates import doc_years
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from tests.fakes import FakeEmbedder
@@ -55,8 +63,9 @@ def _ask_afresh(pipeline: Pipeline) -> dict[str, object]:
 
 
 def test_a_reopened_index_answers_named_questions_without_reading_every_chunk(fake_pipeline):
-    """Names, acronyms and misspellings are looked up in the tables the build stored: a
-    fresh process works none of them out, and answers as one that does."""
+    """Names, acronyms, misspellings and who a quoted sentence quotes are looked up in the
+    tables the build stored: a fresh process works none of them out, and answers as one
+    that does."""
     fake_pipeline.build()
     fresh = _ask_afresh(fake_pipeline)
     assert fresh["worked_out"] == []
@@ -65,9 +74,11 @@ def test_a_reopened_index_answers_named_questions_without_reading_every_chunk(fa
     for path in _stored(fake_pipeline).iterdir():
         path.unlink()
     worked = _ask_afresh(fake_pipeline)
-    assert sorted(worked["worked_out"]) == ["glossary", "speller", "words"]  # type: ignore[arg-type]
+    assert sorted(worked["worked_out"]) == ["glossary", "quotes", "speller", "words", "years"]  # type: ignore[arg-type]
     assert worked["answers"] == fresh["answers"]
     assert "Multi Agency Daily Risk Assessment" in json.dumps(fresh["answers"])
+    quoted = fresh["answers"][-1]  # type: ignore[index]
+    assert quoted["answer"].startswith("Zoe Billingham said: “The force is working hard")
 
 
 def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
@@ -76,21 +87,36 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
     chunks = list(reader.chunks.values())
     stored, built = reader.tables.words, WordTables.build(chunks)
     assert reader.tables.worked_out == []
-    assert vars(stored.stats) == vars(built.stats)
+    for name in ("n", "df", "vocab", "lowercase"):
+        assert getattr(stored.stats, name) == getattr(built.stats, name)
     assert stored.acronyms == built.acronyms and "NSCB" in stored.acronyms
     assert stored.chunks_using("Adderley") == built.chunks_using("adderley") != []
     assert reader.tables.glossary == acronym_index(chunks)
     speller = NameSpeller.of_texts(d.text for d in reader.documents.values())
     assert reader.tables.speller.to_json() == speller.to_json()
+    lowercase = built.stats.lowercase
+    quotes = reader.tables.stats.quotes
+    assert quotes.read is not None and any(rows for _, rows in quotes.read().values())
+    for doc in reader.documents.values():
+        assert quotes.of(doc.doc_id, doc.text) == quotations(doc.text, lowercase)
+    assert reader.tables.years == set().union(*map(doc_years, reader.documents.values()))
 
 
-def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir):
+def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir, monkeypatch):
     fake_pipeline.build()
     assert fake_pipeline.reader.tables.words.chunks_using("Zanzibar") == []
     (corpus_dir / "999_new.txt").write_text(
-        "The Zanzibar Liaison Unit (ZLU) met the force in 2020.", encoding="utf-8"
+        'The Zanzibar Liaison Unit (ZLU) met the force in 2020. Jo Bloggs said: "Good."',
+        encoding="utf-8",
     )
+    # Who the other documents quote is not read from their whole text again.
+    read: list[str] = []
+    monkeypatch.setattr(word_tables, "openings", lambda text: read.append(text) or openings(text))
     fake_pipeline.build()
+    assert len(read) == 1 and "Zanzibar" in read[0]
+    doc = next(d for d in fake_pipeline.reader.documents.values() if "Zanzibar" in d.text)
+    found = fake_pipeline.reader.tables.stats.quotes.of(doc.doc_id, doc.text)
+    assert [a.speaker for _, a in found if a] == ["Jo Bloggs"]
     tables = fake_pipeline.reader.tables
     assert len(tables.words.chunks_using("zanzibar")) == 1
     assert "Zanzibar" in tables.speller.names
