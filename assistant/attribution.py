@@ -103,16 +103,17 @@ class Quotations:
 
     def of(self, doc_id: str, text: str) -> Quotes:
         if doc_id not in self._found:
-            if self.read is None:
-                self._found[doc_id] = quotations(text, self.lowercase)
-            else:
-                if self._stored is None:
-                    self._stored = self.read()
-                entry = self._stored.get(doc_id)
-                found = tuple((e, lead, intro) for e, lead, intro in entry[1]) if entry else None
-                self._found[doc_id] = (
-                    speakers(found, self.lowercase)
-                    if found is not None
-                    else quotations(text, self.lowercase)
-                )
+            found = self._stored_openings(doc_id)
+            self._found[doc_id] = speakers(
+                openings(text) if found is None else found, self.lowercase
+            )
         return self._found[doc_id]
+
+    def _stored_openings(self, doc_id: str) -> Openings | None:
+        """The document's openings as the build stored them, if it did."""
+        if self.read is None:
+            return None
+        if self._stored is None:
+            self._stored = self.read()
+        entry = self._stored.get(doc_id)
+        return tuple((e, lead, intro) for e, lead, intro in entry[1]) if entry else None

@@ -26,7 +26,6 @@ from assistant.embed import (
     VectorCache,
     inference_copy,
 )
-from assistant.embed import base_model as base_model  # what `evals/train_reader.py` trains
 from assistant.errors import ModelIntegrityError
 
 ADAPTER_PATH = Path(__file__).parent / "models" / "reader-adapter.safetensors"

@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ _WORD, _ACRONYM, _LOWER, _STEM = "w:", "a:", "l:", "s:"
 _LAST = chr(0x10FFFF)
 
 
+@cache
 def tables_id() -> str:
     """What decides the tables: the code that works them out, and the stemmer's version.
     Tables stored by other code are worked out again when an index is opened."""

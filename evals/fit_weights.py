@@ -165,7 +165,8 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
     """The tune cases to fit on, each set with its own pipeline: the seed set's tune split
     and, with `dev`, the development set's tune folds (never its locked folds), each case
     named by its fold. The reader's similarities are out of fold for every case
-    `train_reader.py --folds` recorded (the shipped adapter was trained on both sets)."""
+    `train_reader.py --folds` recorded (the shipped adapter was trained on the seed tune
+    split; one trained with `--dev`, on the development folds too)."""
     sets: list[tuple[str, Pipeline, list[Case]]] = []
     if "--no-seed" not in sys.argv:
         seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))

@@ -41,13 +41,12 @@ from typing import Any
 
 import torch
 
-from assistant.embed import WEIGHTS_SHA256
+from assistant.embed import WEIGHTS_SHA256, base_model
 from assistant.evals import Case, fact_present
 from assistant.pipeline import Pipeline
 from assistant.reader_model import (
     ADAPTER_PATH,
     adapted_layers,
-    base_model,
     mean_pooled,
 )
 
