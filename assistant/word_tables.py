@@ -154,6 +154,16 @@ def acronym_index(chunks: Iterable[Chunk]) -> dict[str, list[str]]:
     return found
 
 
+def corpus_years(documents: Mapping[str, Document]) -> set[int]:
+    """Every year some document mentions (`dates.doc_years`)."""
+    return set().union(*map(doc_years, documents.values()))
+
+
+def corpus_speller(documents: Mapping[str, Document]) -> NameSpeller:
+    """The names the documents write, to put a question's names right."""
+    return NameSpeller.of_texts(d.text for d in documents.values())
+
+
 def _text_key(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
@@ -188,11 +198,11 @@ def save_tables(
     WordTables.build(chunks).save(out)
     quotes = _openings(documents, previous)
     (out / "quotes.json").write_text(json.dumps(quotes), encoding="utf-8")
-    years = sorted(set().union(*map(doc_years, documents.values())))
+    years = sorted(corpus_years(documents))
     (out / "years.json").write_text(json.dumps(years), encoding="utf-8")
     (out / "glossary.json").write_text(json.dumps(acronym_index(chunks)), encoding="utf-8")
-    speller = NameSpeller.of_texts(d.text for d in documents.values())
-    (out / "speller.json").write_text(json.dumps(speller.to_json()), encoding="utf-8")
+    speller = corpus_speller(documents).to_json()
+    (out / "speller.json").write_text(json.dumps(speller), encoding="utf-8")
     stamp = {"code": tables_id(), "chunks": _chunks_key(c.chunk_id for c in chunks)}
     (out / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
 
@@ -249,16 +259,16 @@ class CorpusTables:
 
     @cached_property
     def years(self) -> set[int]:
-        """Every year some document mentions (`dates.doc_years`)."""
+        """Every year some document mentions (`corpus_years`)."""
         if self._folder:
             return set(self._read("years.json"))
         self.worked_out.append("years")
-        return set().union(*map(doc_years, self.documents.values()))
+        return corpus_years(self.documents)
 
     @cached_property
     def speller(self) -> NameSpeller:
-        """The names the documents write, to put a question's names right."""
+        """The names the documents write (`corpus_speller`)."""
         if self._folder:
             return NameSpeller.from_json(self._read("speller.json"))
         self.worked_out.append("speller")
-        return NameSpeller.of_texts(d.text for d in self.documents.values())
+        return corpus_speller(self.documents)
