@@ -7,8 +7,9 @@ checked (`citations.checked`) before it is returned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -194,6 +195,16 @@ class ExtractiveAnswerer:
             self.model.similarities(intent.text, [c.text for c in cands]) if self.model else None,
         )
         return sorted(cands, key=lambda c: c.score, reverse=True)
+
+    def ahead(self, intent: Intent) -> list[Callable[[], object]]:
+        """What ranking needs of the question alone, each a pass of a model: the corpus
+        words near those the documents never use, and the reader model's vector of the
+        question. Other threads can work them out while the question is embedded and the
+        passages are retrieved; ranking then finds them cached."""
+        tasks: list[Callable[[], object]] = [partial(self.related_terms, intent)]
+        if self.model is not None:
+            tasks.append(partial(self.model.similarities, intent.text, [intent.text]))
+        return tasks
 
     def related_terms(self, intent: Intent) -> dict[str, list[tuple[str, float]]]:
         """For each question word the documents never use, corpus words near it in meaning

@@ -82,9 +82,9 @@ def _open_quote(text: str) -> bool:
     """Does a quotation opened in `text` run on past its end? Curly marks say which way
     they face (news style opens each quoted paragraph but closes only the last); straight
     ones alternate."""
-    curly = [c for c in text if c in "“”"]
-    if curly:
-        return curly[-1] == "“"
+    last = max(text.rfind("“"), text.rfind("”"))
+    if last >= 0:
+        return text[last] == "“"
     return text.count('"') % 2 == 1
 
 

@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tiktoken
 
 from assistant.types import Chunk, Document
@@ -28,10 +29,13 @@ _HARD_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line always ends a sentenc
 _BULLET = re.compile(r"(?:[-*•‣▪–]|\d{1,2}[.)]|\(?[a-z]\))[ \t]+")
 _INLINE_BULLET = re.compile(r";[ \t]+-[ \t]+(?=[A-Z])")  # "...suspected; - Insufficient staff"
 _WORD = re.compile(r"\S+")
-SENTENCES_FILE = "sentences.json"
+SENTENCES_FILE = "sentences.json"  # each document's rows of SPANS_FILE
+SPANS_FILE = "sentences.npy"  # every document's sentence spans, one (start, end) a row
 # Sentence spans of whole texts, stored with the index and remembered when it is opened:
-# answering then never loads the sentence tokenizer (~0.5 s of a cold start).
-_known: dict[str, list[Span]] = {}
+# answering then never loads the sentence tokenizer (~0.5 s of a cold start). They stay
+# rows of an array until a text's are asked for: turning all of them into lists took
+# ~0.8 s of opening a 76k-chunk index, for the few documents a question reads.
+_known: dict[str, np.ndarray] = {}
 
 
 @cache
@@ -71,7 +75,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     """Sentences of `text[start:end]` as offsets into `text`, bullets and blanks trimmed."""
     whole = start == 0 and end is None
     if whole and (known := _known.get(text)) is not None:
-        return list(known)
+        return [(s, e) for s, e in known.tolist()]
     end = len(text) if end is None else end
     spans: list[Span] = []
     for block_start, block_end in _blocks(text, start, end):
@@ -80,7 +84,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
             spans.extend(_split_inline_bullets(text, block_start + s, block_start + e))
     found = [t for s, e in spans if (t := _trim(text, s, e))]
     if whole and _known:  # an index's documents are remembered: a build adds its new ones
-        _known[text] = found
+        _known[text] = _rows(found)
     return list(found)
 
 
@@ -186,29 +190,41 @@ def splitter_id() -> str:
 def save_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
     """Each document's sentence spans into an index generation (a build remembers the
     previous generation's first, so only new documents are split)."""
-    found = {
-        doc_id: {"sha256": doc.sha256, "spans": sentence_spans(doc.text)}
-        for doc_id, doc in sorted(docs.items())
-    }
-    data = {"splitter": splitter_id(), "documents": found}
+    ids = sorted(docs)
+    spans = [sentence_spans(docs[d].text) for d in ids]
+    rows: dict[str, list[Any]] = {}
+    first = 0
+    for doc_id, found in zip(ids, spans, strict=True):
+        rows[doc_id] = [docs[doc_id].sha256, first, first + len(found)]
+        first += len(found)
+    np.save(folder / SPANS_FILE, _rows([span for found in spans for span in found]))
+    data = {"splitter": splitter_id(), "documents": rows}
     (folder / SENTENCES_FILE).write_text(json.dumps(data), encoding="utf-8")
 
 
 def remember_sentences(folder: Path, docs: Mapping[str, Document]) -> None:
     """Take the documents' sentence spans from an index generation from now on (those of
     an index opened before are forgotten)."""
-    stored = _read_sentences(folder / SENTENCES_FILE)
+    rows, spans = _read_sentences(folder)
     _known.clear()
-    _known[""] = []  # remembering, even if nothing was stored
-    for doc_id, entry in stored.items():
+    _known[""] = _rows([])  # remembering, even if nothing was stored
+    for doc_id, (sha256, start, end) in rows.items():
         doc = docs.get(doc_id)
-        if doc is not None and doc.sha256 == entry["sha256"]:
-            _known[doc.text] = [(s, e) for s, e in entry["spans"]]
+        if doc is not None and doc.sha256 == sha256:
+            _known[doc.text] = spans[start:end]
 
 
-def _read_sentences(path: Path) -> dict[str, dict[str, Any]]:
-    """The stored spans by document id; none if missing or split by other code."""
+def _rows(spans: list[Span]) -> np.ndarray:
+    return np.array(spans, dtype=np.int64).reshape(-1, 2)
+
+
+def _read_sentences(folder: Path) -> tuple[dict[str, Any], np.ndarray]:
+    """Each document's [sha256, first row, end row] of the stored spans, by document id,
+    and the spans; none if missing or split by other code."""
+    path = folder / SENTENCES_FILE
     if not path.is_file():
-        return {}
+        return {}, _rows([])
     data = json.loads(path.read_text(encoding="utf-8"))
-    return dict(data["documents"]) if data.get("splitter") == splitter_id() else {}
+    if data.get("splitter") != splitter_id():
+        return {}, _rows([])
+    return dict(data["documents"]), np.load(folder / SPANS_FILE)

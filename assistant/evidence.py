@@ -5,6 +5,7 @@ the years named, the passage's rank). Spans stay offsets into the document text.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -122,16 +123,18 @@ def candidates(passages: Sequence[Passage], documents: dict[str, Document]) -> l
     comes with what it introduces."""
     found: dict[tuple[str, int], Candidate] = {}
     for rank, passage in enumerate(passages, start=1):
-        doc = documents[passage.chunk.doc_id]
+        doc, chunk = documents[passage.chunk.doc_id], passage.chunk
         spans = _doc_sentences(doc.text)
-        for i, (s, e) in enumerate(spans):
-            if s < passage.chunk.start or e > passage.chunk.end or (doc.doc_id, s) in found:
-                continue
-            if len(words(doc.text[s:e])) < 3:
+        # The spans are in order and do not overlap: those of the chunk are a run of them.
+        for i in range(bisect.bisect_left(spans, (chunk.start, 0)), len(spans)):
+            s, e = spans[i]
+            if e > chunk.end:
+                break
+            if (doc.doc_id, s) in found or len(words(doc.text[s:e])) < 3:
                 continue
             e = _complete(doc.text, spans, i)
             before = spans[i - 1][0] if i > 0 else s
-            after = next((b for a, b in spans[i + 1 :] if a >= e), e)
+            after = next((spans[j][1] for j in range(i + 1, len(spans)) if spans[j][0] >= e), e)
             found[(doc.doc_id, s)] = Candidate(doc, s, e, passage, rank, (before, after))
     return list(found.values())
 
@@ -254,10 +257,8 @@ def score_all(
         for term, weight in weights.items():
             if term in present:
                 found += weight
-            else:
-                found += weight * max(
-                    (s for t, s in related.get(term, ()) if t in present), default=0
-                )
+            elif term in related:
+                found += weight * max((s for t, s in related[term] if t in present), default=0)
         return found / total
 
     bigrams = _bigrams(intent.text)
@@ -297,8 +298,9 @@ def score_all(
         f["passage_rank"] = 1.0 / cand.rank
         f["passage_similarity"] = cand.passage.similarity or 0.0
         f["year"] = _year_score(intent, cand)
-        f["short"] = 1.0 if len(text.split()) < 8 else 0.0
-        f["length"] = math.log1p(len(text.split())) / 5
+        n_words = len(text.split())
+        f["short"] = 1.0 if n_words < 8 else 0.0
+        f["length"] = math.log1p(n_words) / 5
         f["tense_mismatch"] = float(tense_mismatch(intent, text))
         f["answers"] = answer_similarity
         cand.score = sum(w[name] * value for name, value in f.items())
@@ -315,12 +317,15 @@ def _title_score(cand: Candidate) -> float:
     return 1.0 if " ".join(cand.text.split()).lower().startswith(title) else 0.0
 
 
-def _bigrams(text: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=100_000)  # every question scores the same sentences again
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     """Adjacent word pairs, but not pairs of function words ("of the") unless the first is
     a modal ("should have"), which often carries a question's point."""
     tokens = [t.lower() for t in words(text)]
     pairs = itertools.pairwise(tokens)
-    return {(a, b) for a, b in pairs if a not in STOPWORDS or b not in STOPWORDS or a in _MODALS}
+    return frozenset(
+        (a, b) for a, b in pairs if a not in STOPWORDS or b not in STOPWORDS or a in _MODALS
+    )
 
 
 _MODALS = frozenset("should would could must will might may can".split())

@@ -52,7 +52,7 @@ class Pipeline:
 
     @cached_property
     def _ahead(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-model")
+        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="ahead")
 
     @cached_property
     def reader_model(self) -> ReaderModel | None:
@@ -221,17 +221,15 @@ class Pipeline:
         """One question (or one part of one), answered from its own passages."""
         started = time.perf_counter()
         intent = analyse(searched)
-        # The reader model's vector of the question is computed on another core while the
-        # embedder's is and the passages are retrieved; the answerer then finds it cached.
-        model = self.extractive.model
-        ahead = None
-        if model is not None:
-            ahead = self._ahead.submit(model.similarities, intent.text, [intent.text])
+        # What the answerer needs of the question alone is worked out on other threads
+        # while this one embeds the question and retrieves the passages: each is a model's
+        # pass, and torch lets them run at once (at once on the same model, too).
+        ahead = [self._ahead.submit(task) for task in self.extractive.ahead(intent)]
         retriever = self.retriever(filters)
         vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
-        if ahead is not None:
-            ahead.result()
+        for task in ahead:
+            task.result()
         retrieved = time.perf_counter()
         if unknown:  # "What did Surrey Police find?" of a corpus with nothing on Surrey
             answer = abstention(question, searched, passages, self.reader, about=unknown)

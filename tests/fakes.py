@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -18,6 +19,7 @@ class FakeEmbedder(BaseEmbedding):
 
     _calls: list[int] = PrivateAttr(default_factory=list)
     _texts: list[str] = PrivateAttr(default_factory=list)
+    _threads: list[str] = PrivateAttr(default_factory=list)  # the thread that embedded each
     _fail_after: int | None = PrivateAttr(default=None)
 
     def fail_after(self, texts: int | None) -> None:
@@ -33,6 +35,10 @@ class FakeEmbedder(BaseEmbedding):
         """Every text embedded so far (questions aside), in order."""
         return list(self._texts)
 
+    def embedded_on(self, text: str) -> list[str]:
+        """The names of the threads that embedded this text."""
+        return [name for t, name in zip(self._texts, self._threads, strict=True) if t == text]
+
     def _vector(self, text: str) -> list[float]:
         total = np.zeros(DIM)
         for word in re.findall(r"\w+", text.lower()):
@@ -46,6 +52,7 @@ class FakeEmbedder(BaseEmbedding):
             raise RuntimeError("simulated crash while embedding")
         self._calls.append(len(texts))
         self._texts.extend(texts)
+        self._threads.extend(threading.current_thread().name for _ in texts)
         return [self._vector(t) for t in texts]
 
     def _get_text_embedding(self, text: str) -> list[float]:

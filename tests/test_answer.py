@@ -484,3 +484,17 @@ def test_a_source_named_only_by_its_publisher_is_found_and_dated(real_pipeline):
     answer = real_pipeline.ask("What did Heart report on 24 July 2019?")
     assert_grounded(answer)
     assert all(c.doc_id.startswith("003_") for c in answer.citations)
+
+
+@pytest.mark.unit
+def test_question_words_the_documents_lack_are_embedded_while_the_passages_are_retrieved(
+    fake_pipeline,
+):
+    """The corpus words near a question's unknown words ("kids": "children") take a pass
+    of the model: another thread makes it while the question is embedded and searched."""
+    fake_pipeline.build()
+    fake = fake_pipeline.embed_model
+    assert fake_pipeline.reader.tables.stats.df.get("kid", 0) == 0
+    fake_pipeline.ask("Do officers listen to what the kids themselves say?")
+    threads = fake.embedded_on("kids")
+    assert threads and all(name.startswith("ahead") for name in threads)

@@ -117,7 +117,9 @@ def test_sentences_stored_with_an_index_are_those_the_splitter_gives(tmp_path, m
     save_sentences(tmp_path, docs)
     monkeypatch.setattr(chunking, "_punkt", lambda: pytest.fail("tokenizer loaded"))
     remember_sentences(tmp_path, docs)
-    assert {d.doc_id: sentence_spans(d.text) for d in SEEDS} == expected
+    remembered = {d.doc_id: sentence_spans(d.text) for d in SEEDS}
+    assert remembered == expected
+    assert all(type(o) is int for spans in remembered.values() for s in spans for o in s)
     edited = SEEDS[0].model_copy(update={"sha256": "other bytes"})
     remember_sentences(tmp_path, {edited.doc_id: edited})
     with pytest.raises(pytest.fail.Exception, match="tokenizer loaded"):

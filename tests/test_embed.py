@@ -67,6 +67,23 @@ def test_the_reader_model_adapts_a_copy_and_leaves_the_embedder_as_it_was(real_e
     assert float(np.dot(reader.vectors([text])[0], before)) < 0.999  # adapted: not the same
 
 
+@pytest.mark.integration
+def test_two_threads_embedding_at_once_get_the_vectors_each_would_alone(real_embedder):
+    """A question and its unknown words are embedded on two threads at once (one tokenizer,
+    one model): neither may fail or disturb the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"How many case files were reviewed in {year}?" for year in range(2000, 2040)]
+    words = [["youngsters"], ["kids", "PCs"], ["locked", "up", "handling"]] * 13
+    alone = [real_embedder.get_query_embedding(q) for q in questions]
+    alone_words = [real_embedder.get_text_embedding_batch(w) for w in words]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = [pool.submit(real_embedder.get_text_embedding_batch, w) for w in words]
+        together = [real_embedder.get_query_embedding(q) for q in questions]
+        assert [f.result() for f in ahead] == alone_words
+    assert together == alone
+
+
 @pytest.mark.unit
 def test_vector_cache_computes_each_text_once_and_starts_afresh_when_full():
     asked: list[list[str]] = []
