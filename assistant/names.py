@@ -77,7 +77,6 @@ class NameIndex:
         self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
         self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
         self._initials: set[str] | None = None  # what runs of the documents' words spell
-        self._texts: str | None = None  # every document's text
 
     def known(self, word: str) -> bool:
         """Is the word in a chunk, or in a document's title or publisher?"""
@@ -133,9 +132,14 @@ class NameIndex:
         if len(proper) < 2 or all(w in NOT_NAMES for w in proper):
             return None
         phrase = " ".join(proper)
-        if self._texts is None:
-            self._texts = "\n".join(d.text for d in self.reader.documents.values())
-        return phrase if re.search(rf"\b{re.escape(phrase)}\b", self._texts) else None
+        found = re.compile(rf"\b{re.escape(phrase)}\b")
+        docs = self.reader.documents
+        held = self.tables.may_hold(phrase)  # only documents with its words can have it
+        if held:
+            chunks = self.reader.chunks
+            ids = set.intersection(*({chunks[cid].doc_id for cid in ids} for ids in held))
+            return phrase if any(found.search(docs[d].text) for d in ids) else None
+        return phrase if any(found.search(d.text) for d in docs.values()) else None
 
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
@@ -145,18 +149,10 @@ class NameIndex:
         return sum(not mentions.any_of(name) for name in names)
 
     def _may_hold(self, phrase: str) -> Iterable[str]:
-        """Ids of the chunks that may hold the phrase: those with a word starting with its
-        last word ("board" of "Safeguarding Children Board" is in "boards") and with each
-        word between its first and last ("children"), rather than every chunk (at 60k
-        chunks, reading every chunk was 80% of a question's time)."""
-        *_, last = inner = phrase.lower().split()
-        if not (last.isascii() and last.isalnum()):
-            return self.reader.chunks.keys()
-        held = self.tables.chunks_with_word_starting(last)
-        for word in inner[1:-1]:
-            if word.isascii() and word.isalnum():
-                held.intersection_update(self.tables.chunks_using(word))
-        return held
+        """Ids of the chunks that may hold the phrase (`WordTables.may_hold`), rather than
+        every chunk (at 60k chunks, reading every chunk was 80% of a question's time)."""
+        held = self.tables.may_hold(phrase)
+        return set.intersection(*held) if held else self.reader.chunks.keys()
 
     def _holds(self, chunk_id: str, phrase: str) -> bool:
         """Does the chunk mention the phrase (as `Mentions.any_of` has it)? Only a phrase

@@ -6,7 +6,7 @@ nudged towards sources about the years a question names. A llama-index retriever
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -120,11 +120,19 @@ class HybridRetriever(BaseRetriever):
         phrases = [" ".join(p.lower().split()) for p in _QUOTED.findall(query)]
         if not phrases:
             return []
+        chunks, tables = self.reader.chunks, self.reader.tables.words
+        # Only chunks with a phrase's words can hold it (`WordTables.may_hold`).
+        held = [tables.may_hold(p) for p in phrases]
+        if all(held):
+            may = set().union(*(set.intersection(*h) for h in held))
+            ids: Iterable[str] = [cid for cid in chunks if cid in may]
+        else:
+            ids = chunks
         return [
             cid
-            for cid, chunk in self.reader.chunks.items()
+            for cid in ids
             if (allowed is None or cid in allowed)
-            and any(p in " ".join(chunk.text.lower().split()) for p in phrases)
+            and any(p in " ".join(chunks[cid].text.lower().split()) for p in phrases)
         ]
 
     def _year_factor(self, chunk_id: str, years: Sequence[int]) -> float:

@@ -123,6 +123,21 @@ class WordTables:
         """Ids of the chunks using a word (or an acronym) that starts with `prefix`."""
         return {cid for ns in (_WORD, _ACRONYM) for cid in self._ids(*self._span(ns + prefix))}
 
+    def may_hold(self, phrase: str) -> list[set[str]]:
+        """What a chunk must have to hold the phrase somewhere in its text, in any case:
+        for each of its inner words, and for its last as the start of a word, the ids of
+        the chunks that have it. Its first word says nothing (it may end a longer one:
+        "dismissed" for "missed"), nor does a word of other than plain letters and digits;
+        none for a single word."""
+        _, *rest = phrase.lower().split()
+        if not rest:
+            return []
+        *inner, last = rest
+        found = [set(self.chunks_using(w)) for w in inner if w.isascii() and w.isalnum()]
+        if last.isascii() and last.isalnum():
+            found.append(self.chunks_with_word_starting(last))
+        return found
+
     @cached_property
     def acronyms(self) -> dict[str, list[str]]:
         """Each acronym the chunks write, with the ids of the chunks writing it."""

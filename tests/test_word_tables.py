@@ -132,3 +132,29 @@ def test_tables_stored_by_other_code_are_worked_out_again(fake_pipeline):
     reopened = Pipeline(fake_pipeline.settings, fake_pipeline.embed_model, "fake")
     assert reopened.reader.tables.words.chunks_using("NSCB")
     assert reopened.reader.tables.worked_out == ["words"]
+
+
+def test_the_chunks_that_may_hold_a_phrase_include_every_chunk_that_does(fake_pipeline):
+    """Quoted phrases and phrase names are sought only in the chunks with their words
+    (`WordTables.may_hold`): no chunk holding one may be left out, whether the phrase
+    begins inside a longer word ("dismissed" for "missed") or ends inside one."""
+    fake_pipeline.build()
+    reader = fake_pipeline.reader
+    tables = reader.tables.words
+    checked = narrowed = 0
+    for cid, chunk in reader.chunks.items():
+        tokens = " ".join(chunk.text.lower().split()).split()
+        for i in range(0, max(0, len(tokens) - 4), 7):
+            for n in (2, 3, 4):
+                phrase = " ".join(tokens[i : i + n])
+                cut = phrase[1:-1] if len(phrase) > 12 else phrase  # inside longer words
+                for p in {phrase, cut}:
+                    held = tables.may_hold(p)
+                    if held:
+                        narrowed += 1
+                        assert all(cid in ids for ids in held), (p, cid)
+                    checked += 1
+    assert checked > 1000 and narrowed > checked / 2
+    # And the narrowing narrows: a phrase of words few chunks share.
+    held = tables.may_hold("Safeguarding Children Board")
+    assert 0 < len(set.intersection(*held)) < len(reader.chunks) / 4
