@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -236,12 +237,14 @@ class ExtractiveAnswerer:
         the documents the filters allow)."""
         found: list[Passage] = []
         for name in names:
-            ids = self.names.chunks_naming(name)
-            if any(p.chunk.chunk_id in ids for p in passages):
+            naming = self.names.chunks_naming(name)
+            if any(p.chunk.chunk_id in naming for p in passages):
                 continue
-            chunks = [self.reader.chunks[cid] for cid in sorted(ids)]
-            allowed = [c for c in chunks if filters.allows(self.reader.meta(c))]
-            found += [Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in allowed[:3]]
+            chunks = (self.reader.chunks[cid] for cid in naming)
+            allowed = (c for c in chunks if filters.allows(self.reader.meta(c)))
+            found += [
+                Passage(chunk=c, meta=self.reader.meta(c), score=0.0) for c in islice(allowed, 3)
+            ]
         return found
 
     def _labels_topic(self, intent: Intent, label: Candidate) -> bool:

@@ -6,7 +6,7 @@ counts as a person's name in a sentence is `answer_types`' business.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
 from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
@@ -148,7 +148,7 @@ class NameIndex:
         mentions = self._doc_words[doc.doc_id]
         return sum(not mentions.any_of(name) for name in names)
 
-    def _may_hold(self, phrase: str) -> Iterable[str]:
+    def _may_hold(self, phrase: str) -> Collection[str]:
         """Ids of the chunks that may hold the phrase (`WordTables.may_hold`), rather than
         every chunk (at 60k chunks, reading every chunk was 80% of a question's time)."""
         held = self.tables.may_hold(phrase)
@@ -163,12 +163,31 @@ class NameIndex:
             return Mentions(text).any_of([phrase])
         return _spaced(phrase).search(text.lower()) is not None
 
-    def chunks_naming(self, name: Sequence[str]) -> set[str]:
-        """Ids of the chunks that mention the name (as `Mentions` matches it)."""
-        ids = {cid for w in name for cid in self.tables.chunks_using(w)}
-        for phrase in (w for w in name if " " in w):
-            ids.update(cid for cid in self._may_hold(phrase) if self._holds(cid, phrase))
-        acronyms = self.tables.acronyms
+    def chunks_naming(self, name: Sequence[str]) -> Naming:
+        """The chunks that mention the name (as `Mentions` matches it)."""
+        return Naming(self, name)
+
+
+class Naming:
+    """The chunks that mention a name: whether a chunk does, and the chunks that do in
+    order of id, a phrase checked in each only as it is reached (a phrase of common words
+    may be in thousands of chunks, where ranking wants the first few)."""
+
+    def __init__(self, index: NameIndex, name: Sequence[str]) -> None:
+        self._index = index
+        tables = index.tables
+        self._named = {cid for w in name for cid in tables.chunks_using(w)}
         for w in (w for w in name if w.isupper()):
-            ids.update(cid for k, found in acronyms.items() if extends(w, k) for cid in found)
-        return ids
+            self._named.update(
+                cid for k, found in tables.acronyms.items() if extends(w, k) for cid in found
+            )
+        self._phrases = [(p, index._may_hold(p)) for p in name if " " in p]
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._named or any(
+            chunk_id in may and self._index._holds(str(chunk_id), p) for p, may in self._phrases
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        maybe = self._named.union(*(may for _, may in self._phrases))
+        return (cid for cid in sorted(maybe) if cid in self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from types import SimpleNamespace
 
 import pytest
@@ -62,7 +63,7 @@ def test_a_document_that_never_mentions_a_name_is_counted(names, fake_pipeline):
 
 
 def test_every_chunk_naming_a_body_is_found(names, fake_pipeline):
-    ids = names.chunks_naming(["NSCB"])
+    ids = set(names.chunks_naming(["NSCB"]))
     chunks = fake_pipeline.reader.chunks
     assert ids == {cid for cid, c in chunks.items() if "NSCB" in c.text}
 
@@ -84,6 +85,27 @@ def test_every_chunk_naming_a_phrase_is_found_in_any_form():
     }
     reader = SimpleNamespace(chunks=chunks, documents={})
     names = NameIndex(reader, WordTables.build(list(chunks.values())))  # type: ignore[arg-type]
-    assert names.chunks_naming(["Safeguarding Children Board"]) == {"a", "b", "e"}
-    assert names.chunks_naming(["board for children"]) == {"c"}
-    assert names.chunks_naming(["children board met"]) == set()
+    assert set(names.chunks_naming(["Safeguarding Children Board"])) == {"a", "b", "e"}
+    assert set(names.chunks_naming(["board for children"])) == {"c"}
+    assert set(names.chunks_naming(["children board met"])) == set()
+
+
+def test_the_first_chunks_naming_a_common_phrase_are_found_without_checking_every_chunk(
+    monkeypatch,
+):
+    """Ranking wants the first three chunks naming a phrase; when thousands have its words,
+    only those it reaches are checked for the phrase."""
+    texts = {f"c{i:04d}": "The Early Help Hub opened; help came." for i in range(500)}
+    chunks = {
+        cid: Chunk(chunk_id=cid, doc_id="d", index=0, text=t, start=0, end=len(t), tokens=9)
+        for cid, t in texts.items()
+    }
+    reader = SimpleNamespace(chunks=chunks, documents={})
+    names = NameIndex(reader, WordTables.build(list(chunks.values())))  # type: ignore[arg-type]
+    checked: list[str] = []
+    holds = names._holds
+    monkeypatch.setattr(names, "_holds", lambda cid, p: checked.append(cid) or holds(cid, p))
+    naming = names.chunks_naming(["Early Help Hub"])
+    assert list(islice(naming, 3)) == ["c0000", "c0001", "c0002"]
+    assert len(checked) == 3
+    assert "c0499" in naming and len(set(naming)) == 500
