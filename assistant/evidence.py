@@ -25,7 +25,7 @@ from assistant.attribution import Attribution, Quotations, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
 from assistant.query import Intent
-from assistant.terms import STOPWORDS, content_stems, stem, words
+from assistant.terms import STOPWORDS, content_stems, flat, stem, words
 from assistant.types import Document, Passage
 
 # A question that names a year prefers sources about that year: a product rule, so the
@@ -313,8 +313,7 @@ def _named(person: str, intent: Intent) -> bool:
 
 def _title_score(cand: Candidate) -> float:
     """For "what was the headline ...?": 1 for a sentence that is its document's title."""
-    title = " ".join(cand.doc.meta.title.split()).lower()
-    return 1.0 if " ".join(cand.text.split()).lower().startswith(title) else 0.0
+    return 1.0 if flat(cand.text).startswith(flat(cand.doc.meta.title)) else 0.0
 
 
 @lru_cache(maxsize=100_000)  # every question scores the same sentences again

@@ -13,7 +13,7 @@ from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, question_sentence, without_possessive
 from assistant.store import IndexReader
-from assistant.terms import words
+from assistant.terms import flat, words
 from assistant.types import Document
 from assistant.word_tables import WordTables
 
@@ -39,11 +39,6 @@ class Mentions:
             or (" " in w and w.lower() in self.text)
             for w in name
         )
-
-
-def flat(text: str) -> str:
-    """The text in lower case, its runs of spaces one space: what a phrase is sought in."""
-    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=256)
@@ -148,21 +143,6 @@ class NameIndex:
         mentions = self._doc_words[doc.doc_id]
         return sum(not mentions.any_of(name) for name in names)
 
-    def _may_hold(self, phrase: str) -> Collection[str]:
-        """Ids of the chunks that may hold the phrase (`WordTables.may_hold`), rather than
-        every chunk (at 60k chunks, reading every chunk was 80% of a question's time)."""
-        held = self.tables.may_hold(phrase)
-        return set.intersection(*held) if held else self.reader.chunks.keys()
-
-    def _holds(self, chunk_id: str, phrase: str) -> bool:
-        """Does the chunk mention the phrase (as `Mentions.any_of` has it)? Only a phrase
-        in capitals can be an acronym's: the others are sought in the text alone, without
-        reading its words (~80 µs a chunk, for thousands of chunks at scale)."""
-        text = self.reader.chunks[chunk_id].text
-        if phrase.isupper():
-            return Mentions(text).any_of([phrase])
-        return _spaced(phrase).search(text.lower()) is not None
-
     def chunks_naming(self, name: Sequence[str]) -> Naming:
         """The chunks that mention the name (as `Mentions` matches it)."""
         return Naming(self, name)
@@ -174,20 +154,34 @@ class Naming:
     may be in thousands of chunks, where ranking wants the first few)."""
 
     def __init__(self, index: NameIndex, name: Sequence[str]) -> None:
-        self._index = index
+        self._chunks = index.reader.chunks
         tables = index.tables
         self._named = {cid for w in name for cid in tables.chunks_using(w)}
         for w in (w for w in name if w.isupper()):
             self._named.update(
                 cid for k, found in tables.acronyms.items() if extends(w, k) for cid in found
             )
-        self._phrases = [(p, index._may_hold(p)) for p in name if " " in p]
+        # Each phrase with the chunks that may hold it (`WordTables.may_hold`), rather than
+        # every chunk (at 60k chunks, reading every chunk was 80% of a question's time).
+        self._phrases: list[tuple[str, Collection[str]]] = []
+        for phrase in (w for w in name if " " in w):
+            held = tables.may_hold(phrase)
+            self._phrases.append((phrase, set.intersection(*held) if held else self._chunks.keys()))
 
     def __contains__(self, chunk_id: object) -> bool:
         return chunk_id in self._named or any(
-            chunk_id in may and self._index._holds(str(chunk_id), p) for p, may in self._phrases
+            chunk_id in may and self._holds(str(chunk_id), p) for p, may in self._phrases
         )
 
     def __iter__(self) -> Iterator[str]:
         maybe = self._named.union(*(may for _, may in self._phrases))
         return (cid for cid in sorted(maybe) if cid in self)
+
+    def _holds(self, chunk_id: str, phrase: str) -> bool:
+        """Does the chunk mention the phrase (as `Mentions.any_of` has it)? Only a phrase
+        in capitals can be an acronym's: the others are sought in the text alone, without
+        reading its words (~80 µs a chunk, for thousands of chunks at scale)."""
+        text = self._chunks[chunk_id].text
+        if phrase.isupper():
+            return Mentions(text).any_of([phrase])
+        return _spaced(phrase).search(text.lower()) is not None

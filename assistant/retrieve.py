@@ -16,6 +16,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.dates import current_years, years_in
 from assistant.store import IndexReader
+from assistant.terms import flat
 from assistant.types import Filters, Passage
 
 RRF_K = 60
@@ -117,7 +118,7 @@ class HybridRetriever(BaseRetriever):
     def _quoting(self, query: str, allowed: set[str] | None) -> list[str]:
         """The passages holding, word for word, what the question puts in quotation marks
         (said the police "missed opportunities"): someone who quotes wants the source."""
-        phrases = [" ".join(p.lower().split()) for p in _QUOTED.findall(query)]
+        phrases = [flat(p) for p in _QUOTED.findall(query)]
         if not phrases:
             return []
         chunks, tables = self.reader.chunks, self.reader.tables.words
@@ -132,7 +133,7 @@ class HybridRetriever(BaseRetriever):
             cid
             for cid in ids
             if (allowed is None or cid in allowed)
-            and any(p in " ".join(chunks[cid].text.lower().split()) for p in phrases)
+            and any(p in flat(chunks[cid].text) for p in phrases)
         ]
 
     def _year_factor(self, chunk_id: str, years: Sequence[int]) -> float:

@@ -91,6 +91,11 @@ _IRREGULAR = {
 }
 
 
+def flat(text: str) -> str:
+    """The text in lower case, its runs of spaces one space: what a phrase is sought in."""
+    return " ".join(text.lower().split())
+
+
 def words(text: str) -> list[str]:
     """The words of a text, with accents folded ("Zoë" is "Zoe", as some documents write it)."""
     return [w.strip("'’-") for w in _TOKEN.findall(fold_accents(text))]

@@ -103,9 +103,9 @@ def test_the_first_chunks_naming_a_common_phrase_are_found_without_checking_ever
     reader = SimpleNamespace(chunks=chunks, documents={})
     names = NameIndex(reader, WordTables.build(list(chunks.values())))  # type: ignore[arg-type]
     checked: list[str] = []
-    holds = names._holds
-    monkeypatch.setattr(names, "_holds", lambda cid, p: checked.append(cid) or holds(cid, p))
     naming = names.chunks_naming(["Early Help Hub"])
+    holds = naming._holds
+    monkeypatch.setattr(naming, "_holds", lambda cid, p: checked.append(cid) or holds(cid, p))
     assert list(islice(naming, 3)) == ["c0000", "c0001", "c0002"]
     assert len(checked) == 3
     assert "c0499" in naming and len(set(naming)) == 500
