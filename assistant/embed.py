@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +23,34 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 # Recorded in the index, so a different model forces a full re-embed.
 MODEL_ID = f"{MODEL_NAME}@{WEIGHTS_SHA256[:12]}"
 MAX_TOKENS = 256  # as the model was trained (its sentence_bert_config.json)
+
+
+def shared_threads() -> int:
+    """The torch threads for each of two model passes run side by side: half the cores
+    torch would give one pass (one each on two cores)."""
+    import torch
+
+    return max(1, torch.get_num_threads() // 2)
+
+
+def set_threads(n: int) -> None:
+    """Torch ops run from this thread use `n` threads (torch keeps the count per thread)."""
+    import torch
+
+    torch.set_num_threads(n)
+
+
+@contextmanager
+def threads(n: int) -> Iterator[None]:
+    """Torch ops run from this thread inside the block use `n` threads."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def bundled_model_dir() -> Path:

@@ -17,7 +17,7 @@ from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
 from assistant.chat import Turn, rewrite
 from assistant.compound import joined, parts
 from assistant.corpus import load_corpus
-from assistant.embed import MODEL_ID, load_embedder
+from assistant.embed import MODEL_ID, load_embedder, set_threads, shared_threads, threads
 from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
 from assistant.reader_model import ReaderModel, load_reader, reader_model_id
@@ -51,8 +51,17 @@ class Pipeline:
         return self._embed_model or load_embedder()
 
     @cached_property
+    def _pass_threads(self) -> int:
+        return shared_threads()
+
+    @cached_property
     def _ahead(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="ahead")
+        return ThreadPoolExecutor(
+            max_workers=2,
+            thread_name_prefix="ahead",
+            initializer=set_threads,
+            initargs=(self._pass_threads,),
+        )
 
     @cached_property
     def reader_model(self) -> ReaderModel | None:
@@ -223,10 +232,13 @@ class Pipeline:
         intent = analyse(searched)
         # What the answerer needs of the question alone is worked out on other threads
         # while this one embeds the question and retrieves the passages: each is a model's
-        # pass, and torch lets them run at once (at once on the same model, too).
+        # pass, and torch lets them run at once (at once on the same model, too). Each pass
+        # gets its share of the cores: two passes each wanting all of them take half as long
+        # again as one, where two on a share each take about as long as one.
         ahead = [self._ahead.submit(task) for task in self.extractive.ahead(intent)]
         retriever = self.retriever(filters)
-        vector = retriever.embed_query(searched)
+        with threads(self._pass_threads):
+            vector = retriever.embed_query(searched)
         passages = retriever.search(searched, vector=vector, years=intent.years)
         for task in ahead:
             task.result()
