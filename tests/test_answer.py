@@ -498,3 +498,33 @@ def test_question_words_the_documents_lack_are_embedded_while_the_passages_are_r
     fake_pipeline.ask("Do officers listen to what the kids themselves say?")
     threads = fake.embedded_on("kids")
     assert threads and all(name.startswith("ahead") for name in threads)
+
+
+@pytest.mark.integration
+def test_a_questions_model_passes_each_run_on_a_share_of_the_cores(real_pipeline, monkeypatch):
+    """The question's embedding, the reader model's pass and the pass for its unknown words
+    run side by side: each on its share of torch's threads (one apiece on two cores), not
+    each on all of them, which on two cores makes them queue behind each other."""
+    import torch
+
+    from assistant.embed import shared_threads
+
+    share = shared_threads()
+    seen: dict[str, list[int]] = {"embedder": [], "reader": []}
+
+    def spying(kind, method):  # type: ignore[no-untyped-def]
+        def spy(self, texts):  # type: ignore[no-untyped-def]
+            seen[kind].append(torch.get_num_threads())
+            return method(self, texts)
+
+        return spy
+
+    embedder, reader = type(real_pipeline.embed_model), type(real_pipeline.reader_model)
+    monkeypatch.setattr(embedder, "_encode", spying("embedder", embedder._encode))
+    monkeypatch.setattr(reader, "compute", spying("reader", reader.compute))
+    before = torch.get_num_threads()
+    # "gumshoes": a word no document uses, so its own pass is made too.
+    real_pipeline.ask("Did gumshoes check on registered sex offenders in Northamptonshire?")
+    assert len(seen["embedder"]) == 2 and seen["reader"]
+    assert set(seen["embedder"] + seen["reader"]) == {share}
+    assert torch.get_num_threads() == before  # the asking thread has all of its threads back
