@@ -507,21 +507,22 @@ def test_a_questions_model_passes_each_run_on_a_share_of_the_cores(real_pipeline
     each on all of them, which on two cores makes them queue behind each other."""
     import torch
 
+    from assistant import reader_model
     from assistant.embed import shared_threads
 
     share = shared_threads()
     seen: dict[str, list[int]] = {"embedder": [], "reader": []}
 
-    def spying(kind, method):  # type: ignore[no-untyped-def]
-        def spy(self, texts):  # type: ignore[no-untyped-def]
+    def spying(kind, function):  # type: ignore[no-untyped-def]
+        def spy(*args):  # type: ignore[no-untyped-def]
             seen[kind].append(torch.get_num_threads())
-            return method(self, texts)
+            return function(*args)
 
         return spy
 
-    embedder, reader = type(real_pipeline.embed_model), type(real_pipeline.reader_model)
+    embedder = type(real_pipeline.embed_model)
     monkeypatch.setattr(embedder, "_encode", spying("embedder", embedder._encode))
-    monkeypatch.setattr(reader, "compute", spying("reader", reader.compute))
+    monkeypatch.setattr(reader_model, "mean_pooled", spying("reader", reader_model.mean_pooled))
     before = torch.get_num_threads()
     # "gumshoes": a word no document uses, so its own pass is made too.
     real_pipeline.ask("Did gumshoes check on registered sex offenders in Northamptonshire?")
