@@ -128,13 +128,14 @@ class NameIndex:
             return None
         phrase = " ".join(proper)
         found = re.compile(rf"\b{re.escape(phrase)}\b")
-        docs = self.reader.documents
+        docs, chunks = self.reader.documents, self.reader.chunks
         held = self.tables.may_hold(phrase)  # only documents with its words can have it
-        if held:
-            chunks = self.reader.chunks
-            ids = set.intersection(*({chunks[cid].doc_id for cid in ids} for ids in held))
-            return phrase if any(found.search(docs[d].text) for d in ids) else None
-        return phrase if any(found.search(d.text) for d in docs.values()) else None
+        ids = (
+            set.intersection(*({chunks[cid].doc_id for cid in ids} for ids in held))
+            if held
+            else docs.keys()
+        )
+        return phrase if any(found.search(docs[d].text) for d in ids) else None
 
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
