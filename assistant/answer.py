@@ -198,26 +198,36 @@ class ExtractiveAnswerer:
         return sorted(cands, key=lambda c: c.score, reverse=True)
 
     def ahead(self, intent: Intent) -> list[Callable[[], object]]:
-        """What ranking needs of the question alone, each a pass of a model: the corpus
-        words near those the documents never use, and the reader model's vector of the
-        question. Other threads can work them out while the question is embedded and the
-        passages are retrieved; ranking then finds them cached."""
-        tasks: list[Callable[[], object]] = [partial(self.related_terms, intent)]
-        if self.model is not None:
-            tasks.append(partial(self.model.similarities, intent.text, [intent.text]))
-        return tasks
+        """What ranking needs of the question alone that other threads can work out while
+        the question is embedded and the passages are retrieved: the reader model's vector
+        of the question, a pass of its own model. Ranking then finds it cached. (The words
+        the documents never use go in the question's own pass: `words_to_embed`.)"""
+        if self.model is None:
+            return []
+        return [partial(self.model.similarities, intent.text, [intent.text])]
 
     def related_terms(self, intent: Intent) -> dict[str, list[tuple[str, float]]]:
         """For each question word the documents never use, corpus words near it in meaning
         ("youngsters": "children", "PCs": "computers")."""
-        unknown = [(t, w) for t, w in zip(intent.terms, intent.term_words, strict=True)
-                   if self.stats.df.get(t, 0) == 0]  # fmt: skip
-        todo = [w for _, w in unknown if w not in self._neighbours]
+        todo = self.words_to_embed(intent)
         if todo:
-            vectors = self.embed_model.get_text_embedding_batch(todo)
-            for word, vector in zip(todo, vectors, strict=True):
-                self._neighbours[word] = self.reader.vocabulary.neighbours(vector)
-        return {t: self._neighbours[w] for t, w in unknown}
+            self.learn_words(todo, self.embed_model.get_text_embedding_batch(todo))
+        return {t: self._neighbours[w] for t, w in self._unknown(intent)}
+
+    def words_to_embed(self, intent: Intent) -> list[str]:
+        """The question's words the documents never use whose corpus neighbours are not
+        known yet: each needs the embedding model (then `learn_words`)."""
+        return list(dict.fromkeys(w for _, w in self._unknown(intent) if w not in self._neighbours))
+
+    def learn_words(self, words: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
+        """Keep the corpus words near each of these words (by its vector)."""
+        for word, vector in zip(words, vectors, strict=True):
+            self._neighbours[word] = self.reader.vocabulary.neighbours(vector)
+
+    def _unknown(self, intent: Intent) -> list[tuple[str, str]]:
+        """The question's (term, word) pairs the documents never use."""
+        return [(t, w) for t, w in zip(intent.terms, intent.term_words, strict=True)
+                if self.stats.df.get(t, 0) == 0]  # fmt: skip
 
     def _glossary(self, intent: Intent, filters: Filters) -> list[Passage]:
         """For "what does X stand for?", chunks that spell X out, wherever they ranked

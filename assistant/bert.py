@@ -41,6 +41,11 @@ class Tokenizer:
             "attention_mask": torch.tensor([e.attention_mask for e in found]),
         }
 
+    def ids(self, texts: Sequence[str], max_length: int) -> list[list[int]]:
+        """Each text's token ids, [CLS] to [SEP], unpadded."""
+        self.fast.enable_truncation(max_length=max_length, strategy="longest_first")
+        return [e.ids[: sum(e.attention_mask)] for e in self.fast.encode_batch(list(texts))]
+
 
 class _Embeddings(nn.Module):
     def __init__(self, c: dict[str, Any]) -> None:
@@ -51,8 +56,14 @@ class _Embeddings(nn.Module):
         self.token_type_embeddings = nn.Embedding(c["type_vocab_size"], size)
         self.LayerNorm = nn.LayerNorm(size, eps=c["layer_norm_eps"])
 
-    def forward(self, input_ids: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
-        positions = torch.arange(input_ids.shape[1])[None, :]
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        token_type_ids: torch.Tensor,
+        positions: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        if positions is None:
+            positions = torch.arange(input_ids.shape[1])[None, :]
         found = self.word_embeddings(input_ids) + self.token_type_embeddings(token_type_ids)
         return self.LayerNorm(found + self.position_embeddings(positions))
 
@@ -162,3 +173,18 @@ class Bert(nn.Module):
         for layer in self.encoder.layer:
             hidden = layer(hidden, mask)
         return Output(last_hidden_state=hidden)
+
+    def packed(self, segments: Sequence[Sequence[int]]) -> list[torch.Tensor]:
+        """The token vectors of several texts (their token ids) from one pass: their tokens
+        side by side in one row, each text attending to its own alone and numbered from 0,
+        so each comes out as it would alone (to float rounding). A pass over a few short
+        texts costs mostly the reading of the weights, so several take about as long as
+        the longest alone, where padding them into a batch costs each the longest's length."""
+        ids = torch.tensor([[i for segment in segments for i in segment]])
+        positions = torch.tensor([[p for segment in segments for p in range(len(segment))]])
+        owner = torch.tensor([k for k, segment in enumerate(segments) for _ in segment])
+        mask = (owner[:, None] == owner[None, :])[None, None]
+        hidden = self.embeddings(ids, torch.zeros_like(ids), positions)
+        for layer in self.encoder.layer:
+            hidden = layer(hidden, mask)
+        return list(hidden[0].split([len(segment) for segment in segments]))

@@ -164,6 +164,17 @@ class MiniLMEmbedding(BaseEmbedding):
                 found[i] = v
         return found
 
+    def together(self, query: str, texts: Sequence[str]) -> tuple[list[float], list[list[float]]]:
+        """The query's vector and the texts' from one pass of the model (`Bert.packed`): what
+        `get_query_embedding` and `get_text_embedding_batch` give, to float rounding."""
+        import torch
+
+        segments = self._tokenizer.ids([t.strip() for t in (query, *texts)], MAX_TOKENS)
+        with torch.inference_mode():
+            found = self._model.packed(segments)
+        vectors = [torch.nn.functional.normalize(h.mean(0), p=2, dim=0).tolist() for h in found]
+        return vectors[0], vectors[1:]
+
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._encode([query])[0]
 
@@ -175,6 +186,16 @@ class MiniLMEmbedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts)
+
+
+def embed_together(
+    model: BaseEmbedding, query: str, texts: Sequence[str]
+) -> tuple[list[float], list[list[float]]]:
+    """A query's vector and some short texts' (a question's unknown words): from one pass of
+    the bundled model, or from one call each of another embedder."""
+    if texts and isinstance(model, MiniLMEmbedding):
+        return model.together(query, texts)
+    return model.get_query_embedding(query), model.get_text_embedding_batch(list(texts))
 
 
 @cache

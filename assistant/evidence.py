@@ -118,6 +118,19 @@ def _doc_sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sentence_spans(text))
 
 
+def _stems_between(doc: Document, start: int, end: int) -> set[str]:
+    """The content stems of a run of the document's sentences, from `start` to `end`: those
+    of each sentence, each worked out once (a window of three sentences shares two with
+    each neighbour's, and each is a candidate too)."""
+    spans = _doc_sentences(doc.text)
+    found: set[str] = set()
+    for s, e in spans[bisect.bisect_left(spans, (start, 0)) :]:
+        if s >= end:
+            break
+        found.update(content_stems(doc.text[s:e]))
+    return found
+
+
 def candidates(passages: Sequence[Passage], documents: dict[str, Document]) -> list[Candidate]:
     """Every sentence of the passages once, in passage order; a sentence ending in a colon
     comes with what it introduces."""
@@ -271,8 +284,8 @@ def score_all(
         quotes = stats.quotes.of(cand.doc.doc_id, cand.doc.text)
         cand.quoting = attribution(cand.doc.text, cand.start, quotes)
         speaker = cand.quoting.speaker if cand.quoting else ""
-        own = set(content_stems(text))
-        around = set(content_stems(cand.doc.text[cand.window[0] : cand.window[1]]))
+        own = _stems_between(cand.doc, cand.start, cand.end)
+        around = _stems_between(cand.doc, *cand.window)
         # "the press release", "the force's statement", "Heart", "Billingham"
         around |= set(content_stems(f"{cand.doc.meta.naming()} {speaker}"))
         f = cand.features

@@ -17,7 +17,14 @@ from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
 from assistant.chat import Turn, rewrite
 from assistant.compound import joined, parts
 from assistant.corpus import load_corpus
-from assistant.embed import MODEL_ID, load_embedder, set_threads, shared_threads, threads
+from assistant.embed import (
+    MODEL_ID,
+    embed_together,
+    load_embedder,
+    set_threads,
+    shared_threads,
+    threads,
+)
 from assistant.indexing import IndexBuilder, Progress
 from assistant.query import analyse, validate
 from assistant.reader_model import ReaderModel, load_reader, reader_model_id
@@ -57,7 +64,7 @@ class Pipeline:
     @cached_property
     def _ahead(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(
-            max_workers=2,
+            max_workers=1,
             thread_name_prefix="ahead",
             initializer=set_threads,
             initargs=(self._pass_threads,),
@@ -230,15 +237,18 @@ class Pipeline:
         """One question (or one part of one), answered from its own passages."""
         started = time.perf_counter()
         intent = analyse(searched)
-        # What the answerer needs of the question alone is worked out on other threads
+        # What the answerer needs of the question alone is worked out on another thread
         # while this one embeds the question and retrieves the passages: each is a model's
-        # pass, and torch lets them run at once (at once on the same model, too). Each pass
-        # gets its share of the cores: two passes each wanting all of them take half as long
-        # again as one, where two on a share each take about as long as one.
+        # pass, and torch lets them run at once. Each pass gets its share of the cores: two
+        # passes each wanting all of them take half as long again as one, where two on a
+        # share each take about as long as one. The question's words the documents never
+        # use are embedded in the question's own pass: a third pass queues on two cores.
         ahead = [self._ahead.submit(task) for task in self.extractive.ahead(intent)]
         retriever = self.retriever(filters)
+        words = self.extractive.words_to_embed(intent)
         with threads(self._pass_threads):
-            vector = retriever.embed_query(searched)
+            vector, word_vectors = embed_together(self.embed_model, searched, words)
+        self.extractive.learn_words(words, word_vectors)
         passages = retriever.search(searched, vector=vector, years=intent.years)
         for task in ahead:
             task.result()

@@ -84,6 +84,26 @@ def test_two_threads_embedding_at_once_get_the_vectors_each_would_alone(real_emb
     assert together == alone
 
 
+@pytest.mark.integration
+def test_a_question_and_its_words_embedded_in_one_pass_get_the_vectors_each_would_alone(
+    real_embedder,
+):
+    """Packed side by side in one row, each text attends to itself alone and is numbered
+    from its own start: its vector is what it would get alone, to float rounding."""
+    from assistant.embed import embed_together
+
+    question = "Do officers listen to what the youngsters themselves say about the force?"
+    words = ["youngsters", "PCs", "gumshoes"]
+    vector, vectors = embed_together(real_embedder, question, words)
+    assert np.abs(np.subtract(vector, real_embedder.get_query_embedding(question))).max() < 1e-5
+    alone = real_embedder.get_text_embedding_batch(words)
+    assert np.abs(np.subtract(vectors, alone)).max() < 1e-5
+    assert embed_together(real_embedder, question, []) == (
+        real_embedder.get_query_embedding(question),
+        [],
+    )
+
+
 @pytest.mark.unit
 def test_vector_cache_computes_each_text_once_and_starts_afresh_when_full():
     asked: list[list[str]] = []
