@@ -137,7 +137,13 @@ def load_document(path: Path, corpus_dir: Path, max_bytes: int = MAX_BYTES) -> D
     except ValueError as e:  # pydantic's ValidationError too: a field of the wrong shape
         raise CorpusFileError(rel, f"unusable metadata ({str(e).splitlines()[0]})") from None
     digest = hashlib.sha256(data + b"\0" + sidecar_bytes).hexdigest()
-    return Document(meta=meta, text=extracted.text, sha256=digest, pages=extracted.pages)
+    return Document(
+        meta=meta,
+        text=extracted.text,
+        sha256=digest,
+        pages=extracted.pages,
+        years=tuple(years_in(extracted.text)),
+    )
 
 
 def _sidecar(path: Path, rel: str) -> tuple[bytes, dict[str, Any]]:

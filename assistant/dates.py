@@ -115,7 +115,7 @@ def human_date(iso: str | None) -> str:
 
 def doc_years(doc: Document) -> set[int]:
     """The years a document mentions at all: those it names, and the year it was published."""
-    found = set(_years_named(doc.text))
+    found = set(_years_named(doc))
     return found | ({doc.meta.year} if doc.meta.year else set())
 
 
@@ -126,10 +126,14 @@ def current_years(doc: Document) -> set[int]:
     published = doc.meta.year
     if published is None:
         return set()
-    earlier = [y for y in _years_named(doc.text) if y < published]
+    earlier = [y for y in _years_named(doc) if y < published]
     return {published, max(earlier)} if earlier else {published}
 
 
+def _years_named(doc: Document) -> tuple[int, ...]:
+    return doc.years if doc.years is not None else _years_in_text(doc.text)
+
+
 @lru_cache(maxsize=4096)
-def _years_named(text: str) -> tuple[int, ...]:
+def _years_in_text(text: str) -> tuple[int, ...]:
     return tuple(years_in(text))

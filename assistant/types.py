@@ -61,6 +61,10 @@ class Document(_Frozen):
     text: str
     sha256: str  # of the source file's bytes plus any sidecar
     pages: tuple[PageSpan, ...] = ()
+    # The four-digit years the text names, in order: found when the document is read from
+    # the corpus and stored with the index, so no question scans its text for them (None
+    # in an index stored before; then `dates` finds them on first need).
+    years: tuple[int, ...] | None = None
 
     @property
     def doc_id(self) -> str:

@@ -30,6 +30,26 @@ def test_first_build_indexes_every_document_with_its_metadata(fake_pipeline):
     assert stored["metadatas"][0]["doc_id"] in reader.documents
 
 
+def test_the_years_each_document_names_are_stored_with_the_index(fake_pipeline, monkeypatch):
+    """Found once, when the document is read: a question weighing sources by year never
+    scans a document's text for its years."""
+    from assistant import dates
+
+    fake_pipeline.build()
+    reader = fake_pipeline.reader
+    for doc in reader.documents.values():
+        assert doc.years == tuple(dates.years_in(doc.text))
+    assert 2019 in reader.documents["003_934f7f560a60dbae"].years
+
+    def scanning(text: str) -> tuple[int, ...]:
+        raise AssertionError("a document's text was scanned for years")
+
+    monkeypatch.setattr(dates, "_years_in_text", scanning)
+    for doc in reader.documents.values():
+        assert dates.current_years(doc) and dates.doc_years(doc)
+    fake_pipeline.ask("What did inspectors find in 2019?")
+
+
 def test_a_second_build_re_embeds_nothing(fake_pipeline):
     fake_pipeline.build()
     embedded_before = fake_pipeline.embed_model.embedded
