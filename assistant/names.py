@@ -6,8 +6,9 @@ counts as a person's name in a sentence is `answer_types`' business.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import lru_cache, partial
+from typing import TypeVar
 
 from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
 from assistant.dates import MONTH_NAMES
@@ -20,6 +21,7 @@ from assistant.word_tables import WordTables
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _MONTHS = frozenset(m.lower() for m in MONTH_NAMES)
+_T = TypeVar("_T")
 
 
 class Mentions:
@@ -72,6 +74,10 @@ class NameIndex:
         self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
         self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
         self._initials: set[str] | None = None  # what runs of the documents' words spell
+        # Where each name is mentioned, once per name: questions keep naming the same forces,
+        # people and bodies, and at scale a name's chunks are thousands (up to `_KEPT`).
+        self._phrases: dict[tuple[str, ...], str | None] = {}
+        self._namings: dict[tuple[str, ...], Naming] = {}
 
     def known(self, word: str) -> bool:
         """Is the word in a chunk, or in a document's title or publisher?"""
@@ -113,11 +119,11 @@ class NameIndex:
             ]
             if named:
                 names.append(named)
-            elif phrase := self._phrase(proper):
+            elif phrase := _kept(self._phrases, tuple(proper), self._phrase):
                 names.append([phrase])
         return names
 
-    def _phrase(self, proper: list[str]) -> str | None:
+    def _phrase(self, proper: Sequence[str]) -> str | None:
         """The words, without the titles around them, if they are two or more and the
         documents write them so, in capitals ("Early Help Hub", "Press Office")."""
         while proper and proper[0] in TITLE_WORDS:
@@ -146,7 +152,21 @@ class NameIndex:
 
     def chunks_naming(self, name: Sequence[str]) -> Naming:
         """The chunks that mention the name (as `Mentions` matches it)."""
-        return Naming(self, name)
+        return _kept(self._namings, tuple(name), partial(Naming, self))
+
+
+_KEPT = 512  # names whose mentions are kept; past it, they are found afresh
+
+
+def _kept(
+    found: dict[tuple[str, ...], _T], key: tuple[str, ...], make: Callable[[tuple[str, ...]], _T]
+) -> _T:
+    """`make(key)`, kept in `found` (cleared when it holds `_KEPT`)."""
+    if key not in found:
+        if len(found) >= _KEPT:
+            found.clear()
+        found[key] = make(key)
+    return found[key]
 
 
 class Naming:

@@ -237,19 +237,22 @@ class Pipeline:
         """One question (or one part of one), answered from its own passages."""
         started = time.perf_counter()
         intent = analyse(searched)
-        # What the answerer needs of the question alone is worked out on another thread
-        # while this one embeds the question and retrieves the passages: each is a model's
-        # pass, and torch lets them run at once. Each pass gets its share of the cores: two
-        # passes each wanting all of them take half as long again as one, where two on a
-        # share each take about as long as one. The question's words the documents never
-        # use are embedded in the question's own pass: a third pass queues on two cores.
+        # What needs no vector of the question is worked out on another thread while this
+        # one embeds it: the reader model's pass, then the BM25 hits. Torch lets two passes
+        # run at once, each on its share of the cores: two each wanting all of them take
+        # half as long again as one, where two on a share each take about as long as one.
+        # The question's words the documents never use are embedded in the question's own
+        # pass: a third pass queues on two cores.
         ahead = [self._ahead.submit(task) for task in self.extractive.ahead(intent)]
         retriever = self.retriever(filters)
+        lexical = self._ahead.submit(retriever.lexical, searched)
         words = self.extractive.words_to_embed(intent)
         with threads(self._pass_threads):
             vector, word_vectors = embed_together(self.embed_model, searched, words)
         self.extractive.learn_words(words, word_vectors)
-        passages = retriever.search(searched, vector=vector, years=intent.years)
+        passages = retriever.search(
+            searched, vector=vector, years=intent.years, lexical=lexical.result()
+        )
         for task in ahead:
             task.result()
         retrieved = time.perf_counter()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from llama_index.core.base.base_retriever import BaseRetriever
@@ -59,20 +60,31 @@ class HybridRetriever(BaseRetriever):
     def embed_query(self, query: str) -> list[float]:
         return self.embed_model.get_query_embedding(query)
 
+    @cached_property
+    def _allowed(self) -> set[str] | None:
+        return self.reader.allowed_ids(self.filters)
+
+    def lexical(self, query: str) -> list[tuple[str, float]]:
+        """The BM25 half of `search`: it needs no vector, so it can run while the question
+        is embedded (and then be handed to `search`)."""
+        return self.reader.lexical.search(query, self.config.fetch_k, self._allowed)
+
     def search(
         self,
         query: str,
         *,
         vector: list[float] | None = None,
         years: Sequence[int] | None = None,
+        lexical: list[tuple[str, float]] | None = None,
     ) -> list[Passage]:
-        """The best `top_k` passages for `query`, best first."""
+        """The best `top_k` passages for `query`, best first (`lexical`: its BM25 hits,
+        if they were found already)."""
         cfg = self.config
         vector = vector if vector is not None else self.embed_query(query)
         years = list(years) if years is not None else years_in(query)
-        allowed = self.reader.allowed_ids(self.filters)
+        allowed = self._allowed
         dense = self.reader.dense(vector, cfg.fetch_k, allowed)
-        lexical = self.reader.lexical.search(query, cfg.fetch_k, allowed)
+        lexical = lexical if lexical is not None else self.lexical(query)
         fused = self._fuse(dense, lexical)
         for cid in self._quoting(query, allowed):
             fused[cid] = (1.0 + cfg.quote_boost) * fused.get(cid, min(fused.values(), default=1.0))
