@@ -14,6 +14,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s import tokenization
 
 # The tokenizer settings llama-index's `BM25Retriever` used, which built the earlier
 # indexes: English stemming, English stopwords removed from the chunks (not the query).
@@ -77,22 +78,35 @@ class LexicalIndex:
         )
         if not tokens.vocab or not ids:
             return []
-        mask = None
-        if allowed is not None:
-            # Built from the allowed ids, not by walking every chunk: a filter on a few
-            # documents costs the same at a million chunks as at a thousand.
-            at = [i for i in map(self._positions.get, allowed) if i is not None]
-            if not at:
-                return []
-            mask = np.zeros(len(ids))
-            mask[at] = 1.0
         k = min(k, len(ids))
-        found, scores = self.bm25.retrieve(tokens, k=k, weight_mask=mask, show_progress=False)
-        return [
-            (ids[int(idx)], float(score))
-            for idx, score in zip(found[0], scores[0], strict=True)
-            if score > 0
-        ]
+        if allowed is None:
+            found, scores = self.bm25.retrieve(tokens, k=k, show_progress=False)
+            return [
+                (ids[int(idx)], float(score))
+                for idx, score in zip(found[0], scores[0], strict=True)
+                if score > 0
+            ]
+        # Only the allowed chunks' scores are ranked, found from their ids rather than by
+        # walking every chunk: a filter on a few documents costs little at a million chunks.
+        # (Zeroing the others' scores instead left numpy's top-k selection a sea of equal
+        # zeros to sort through: 16 ms a query at 100k chunks, where one unfiltered took 2.)
+        at = np.sort(
+            np.fromiter(
+                (i for i in map(self._positions.get, allowed) if i is not None), dtype=np.int64
+            )
+        )
+        words = tokenization.convert_tokenized_to_string_list(tokens)[0]
+        if not at.size or not self.bm25.get_tokens_ids(words):
+            return []
+        scores = self.bm25.get_scores(words)[at]
+        k = min(k, at.size)
+        # The k best, equal scores in the index's order (so a question always gets the
+        # same passages): those above the k-th score, then the first of those equal to it.
+        kth = np.partition(scores, -k)[-k]
+        above = np.flatnonzero(scores > kth)
+        best = np.concatenate([above, np.flatnonzero(scores == kth)[: k - above.size]])
+        best = best[np.lexsort((best, -scores[best]))]
+        return [(ids[int(at[i])], float(scores[i])) for i in best if scores[i] > 0]
 
 
 def _old_ids(corpus: Path) -> Iterator[str]:

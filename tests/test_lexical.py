@@ -38,6 +38,25 @@ def test_a_restricted_search_keeps_only_allowed_chunks_with_their_scores(index) 
     assert index.search("missing children", 4, allowed={"unknown"}) == []
 
 
+def test_a_restricted_search_over_many_chunks_ranks_the_allowed_best_first() -> None:
+    """Among thousands of chunks (most without the words) a search restricted to some
+    returns the best of those, as the unrestricted search scores them; equal scores in
+    the index's order, so the same question always gets the same passages."""
+    rng = np.random.default_rng(0)
+    pool = [*TEXTS.values(), "The force published its annual report.", "Officers were trained."]
+    texts = [str(pool[i]) for i in rng.integers(0, len(pool), 3000)]
+    ids = [f"c{i:04d}" for i in range(len(texts))]
+    index = LexicalIndex.build(ids, texts)
+    query = "missing children case files 2019"
+    allowed = set(ids[::7])
+    scores = dict(index.search(query, len(ids)))
+    found = index.search(query, 20, allowed)
+    assert len(found) == 20 and {cid for cid, _ in found} <= allowed
+    assert all(scores[cid] == score for cid, score in found)
+    best = sorted((c for c in allowed if c in scores), key=lambda c: (-scores[c], c))
+    assert [cid for cid, _ in found] == best[:20]
+
+
 def test_the_saved_index_holds_no_texts_and_loads_memory_mapped(tmp_path: Path) -> None:
     LexicalIndex.build(list(TEXTS), list(TEXTS.values())).save(tmp_path / "bm25")
     saved = b"".join(p.read_bytes() for p in (tmp_path / "bm25").iterdir())
