@@ -6,9 +6,11 @@ counts as a person's name in a sentence is `answer_types`' business.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
-from functools import lru_cache, partial
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from functools import cached_property, lru_cache, partial, reduce
 from typing import TypeVar
+
+import numpy as np
 
 from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
 from assistant.dates import MONTH_NAMES
@@ -134,14 +136,29 @@ class NameIndex:
             return None
         phrase = " ".join(proper)
         found = re.compile(rf"\b{re.escape(phrase)}\b")
-        docs, chunks = self.reader.documents, self.reader.chunks
-        held = self.tables.may_hold(phrase)  # only documents with its words can have it
-        ids = (
-            set.intersection(*({chunks[cid].doc_id for cid in ids} for ids in held))
-            if held
-            else docs.keys()
-        )
+        docs = self.reader.documents
+        # Only documents with its words can have it: those of the chunks with each word,
+        # worked out on the chunks' ordinals (a word may be in thousands of chunks).
+        held = self.tables.may_hold_rows(phrase)
+        if held:
+            doc_ids, of_row = self._documents_of_rows
+            common = reduce(np.intersect1d, (np.unique(of_row[rows]) for rows in held))
+            ids: Iterable[str] = (doc_ids[i] for i in common.tolist())
+        else:
+            ids = docs.keys()
         return phrase if any(found.search(docs[d].text) for d in ids) else None
+
+    @cached_property
+    def _documents_of_rows(self) -> tuple[list[str], np.ndarray]:
+        """The document ids, and for each chunk row of the word tables its document's
+        ordinal among them."""
+        doc_ids = list(self.reader.documents)
+        ordinal = {d: i for i, d in enumerate(doc_ids)}
+        chunks, rows = self.reader.chunks, self.tables.chunk_ids
+        of_row = np.fromiter(
+            (ordinal[chunks[cid].doc_id] for cid in rows), dtype=np.int64, count=len(rows)
+        )
+        return doc_ids, of_row
 
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""

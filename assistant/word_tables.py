@@ -105,9 +105,11 @@ class WordTables:
         start = bisect.bisect_left(self.terms, prefix)
         return start, bisect.bisect_left(self.terms, prefix + _LAST, lo=start)
 
+    def _rows(self, start: int, end: int) -> np.ndarray:
+        return self.rows[self.offsets[start] : self.offsets[end]]
+
     def _ids(self, start: int, end: int) -> list[str]:
-        rows = self.rows[self.offsets[start] : self.offsets[end]]
-        return [self.chunk_ids[r] for r in rows.tolist()]
+        return [self.chunk_ids[r] for r in self._rows(start, end).tolist()]
 
     def _names(self, namespace: str) -> list[str]:
         start, end = self._span(namespace)
@@ -129,13 +131,22 @@ class WordTables:
         the chunks that have it. Its first word says nothing (it may end a longer one:
         "dismissed" for "missed"), nor does a word of other than plain letters and digits;
         none for a single word."""
+        return [{self.chunk_ids[r] for r in rows.tolist()} for rows in self.may_hold_rows(phrase)]
+
+    def may_hold_rows(self, phrase: str) -> list[np.ndarray]:
+        """`may_hold`, each as the chunks' rows (their ordinals in `chunk_ids`)."""
         _, *rest = phrase.lower().split()
         if not rest:
             return []
         *inner, last = rest
-        found = [set(self.chunks_using(w)) for w in inner if w.isascii() and w.isalnum()]
+        found = []
+        for word in (w for w in inner if w.isascii() and w.isalnum()):
+            at = bisect.bisect_left(self.terms, _WORD + word)
+            has = at < len(self.terms) and self.terms[at] == _WORD + word
+            found.append(self._rows(at, at + 1) if has else np.zeros(0, dtype=self.rows.dtype))
         if last.isascii() and last.isalnum():
-            found.append(self.chunks_with_word_starting(last))
+            spans = [self._rows(*self._span(ns + last)) for ns in (_WORD, _ACRONYM)]
+            found.append(np.concatenate(spans))
         return found
 
     @cached_property
