@@ -117,13 +117,13 @@ class WordTables:
 
     def chunks_using(self, word: str) -> list[str]:
         """Ids of the chunks using the word, in any case."""
-        at = bisect.bisect_left(self.terms, _WORD + word.lower())
-        found = at < len(self.terms) and self.terms[at] == _WORD + word.lower()
-        return self._ids(at, at + 1) if found else []
+        return [self.chunk_ids[r] for r in self._word_rows(word.lower()).tolist()]
 
-    def chunks_with_word_starting(self, prefix: str) -> set[str]:
-        """Ids of the chunks using a word (or an acronym) that starts with `prefix`."""
-        return {cid for ns in (_WORD, _ACRONYM) for cid in self._ids(*self._span(ns + prefix))}
+    def _word_rows(self, word: str) -> np.ndarray:
+        """The rows of the chunks using the word (given in lower case)."""
+        at = bisect.bisect_left(self.terms, _WORD + word)
+        found = at < len(self.terms) and self.terms[at] == _WORD + word
+        return self._rows(at, at + 1) if found else np.zeros(0, dtype=self.rows.dtype)
 
     def may_hold(self, phrase: str) -> list[set[str]]:
         """What a chunk must have to hold the phrase somewhere in its text, in any case:
@@ -139,12 +139,8 @@ class WordTables:
         if not rest:
             return []
         *inner, last = rest
-        found = []
-        for word in (w for w in inner if w.isascii() and w.isalnum()):
-            at = bisect.bisect_left(self.terms, _WORD + word)
-            has = at < len(self.terms) and self.terms[at] == _WORD + word
-            found.append(self._rows(at, at + 1) if has else np.zeros(0, dtype=self.rows.dtype))
-        if last.isascii() and last.isalnum():
+        found = [self._word_rows(w) for w in inner if w.isascii() and w.isalnum()]
+        if last.isascii() and last.isalnum():  # a word or an acronym starting with it
             spans = [self._rows(*self._span(ns + last)) for ns in (_WORD, _ACRONYM)]
             found.append(np.concatenate(spans))
         return found
