@@ -96,9 +96,10 @@ class LexicalIndex:
             )
         )
         words = tokenization.convert_tokenized_to_string_list(tokens)[0]
-        if not at.size or not self.bm25.get_tokens_ids(words):
+        known = self.bm25.get_tokens_ids(words)
+        if not at.size or not known:
             return []
-        scores = self.bm25.get_scores(words)[at]
+        scores = self.bm25.get_scores_from_ids(known)[at]
         k = min(k, at.size)
         # The k best, equal scores in the index's order (so a question always gets the
         # same passages): those above the k-th score, then the first of those equal to it.
