@@ -165,7 +165,8 @@ def _number_score(intent: Intent, text: str) -> float:
     files"; "12 months" for "how soon"; "every year" for "how often"), or any number when
     the question names no unit; 0.5 for a number of something else (0.3 for a share when
     a count is wanted, 0.2 for a span of time); 0 for none. A day of the month, a time, a
-    year or an ordinal ("a third inspection") is not a number."""
+    year or an ordinal ("a third inspection") is not a number, and nor is one the question
+    gives ("Inspectors looked at 81 cases" for "how many of the 81 cases were inadequate?")."""
     if intent.shape == "frequency":
         return 1.0 if _FREQUENCY.search(text) else 0.0
     if intent.shape == "count_of_times" and _ORDINAL_EVENT.search(text):
@@ -182,9 +183,10 @@ def _number_score(intent: Intent, text: str) -> float:
             return 1.0
         return 0.3 if _any_number(text) else 0.0
     best = 0.0
+    given = {m.group(0).strip().rstrip(".,").lower() for m in _NUMBER.finditer(intent.text)}
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip().rstrip(".,")
-        if _YEAR.match(raw) or raw.lower() in ("one", "half", "third"):
+        if _YEAR.match(raw) or raw.lower() in ("one", "half", "third") or raw.lower() in given:
             continue  # years and "one of ..." are rarely the number asked for
         if _MONTH_AFTER.match(text, m.end()) or text[m.end() : m.end() + 1] == ":":
             continue  # "24 March", "17:13"
