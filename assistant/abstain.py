@@ -19,7 +19,7 @@ from assistant.store import IndexReader
 from assistant.terms import stem, words
 from assistant.types import Answer, Document, DocumentMeta, Passage, Suggestion
 
-TYPED_KINDS = ("number", "date", "person", "place", "name", "title", "acronym")
+TYPED_KINDS = ("number", "date", "rating", "person", "place", "name", "title", "acronym")
 # Cosine similarity (of the sentence or its window to the question) below which a
 # sentence counts as unrelated, in proportion to how far below.
 RELATED_SIMILARITY = 0.25
@@ -88,10 +88,11 @@ def _about_another(intent: Intent, text: str, doc: Document) -> bool:
     often told with an earlier year for context: "Our 2018 inspection should have been an
     urgent wake-up call", said in 2019.)"""
     within = _DATE_WITHIN.findall(question_sentence(intent.text).lower())
-    asked_years = set(intent.years) if intent.kind == "number" else {int(y) for y in within}
-    if asked_years and intent.kind in ("number", "date"):
-        # A count with no year of its own is of the years its source is about.
-        years = set(years_in(text)) or (current_years(doc) if intent.kind == "number" else set())
+    counts = intent.kind in ("number", "rating")  # a count or a grade is of a year
+    asked_years = set(intent.years) if counts else {int(y) for y in within}
+    if asked_years and intent.kind in ("number", "rating", "date"):
+        # A count or grade with no year of its own is of the years its source is about.
+        years = set(years_in(text)) or (current_years(doc) if counts else set())
         if years and not years & asked_years:
             return True
     asked = [w for w in intent.proper if ACRONYM_NAME.fullmatch(w) and w not in NOT_NAMES]

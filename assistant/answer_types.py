@@ -27,6 +27,11 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONTHS = "|".join(MONTH_NAMES)
 _MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
+# The grades of the inspectorate's scales (PEEL, child protection case audits, Ofsted).
+_GRADE = re.compile(
+    r"\b(outstanding|good|requires? improvement|requiring improvement|adequate|inadequate)\b",
+    re.I,
+)
 # "17:13", "9:00am", "5pm", "Monday to Friday", "this morning", "overnight"
 _CLOCK = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s?[ap]\.?m\b|"
@@ -62,6 +67,9 @@ def answer_type_score(
         return _number_score(intent, text)
     if intent.kind == "date":
         return _date_score(intent, text)
+    if intent.kind == "rating":  # a grade the question does not give already
+        given = {g.lower() for g in _GRADE.findall(question_sentence(intent.text))}
+        return 1.0 if any(g.lower() not in given for g in _GRADE.findall(text)) else 0.0
     if intent.kind == "person":
         people = _other_people(text, lowercase, intent.proper)
         if not people:

@@ -22,8 +22,8 @@ class Intent:
     """What a question asks for."""
 
     text: str
-    kind: str  # number | date | person | place | name | title | acronym | reason | definition
-    # | yesno | finding
+    kind: str  # number | date | rating | person | place | name | title | acronym | reason
+    # | definition | yesno | finding
     acronym: str | None
     unit: tuple[str, ...]  # for number questions: stems of the thing counted ("case files")
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
@@ -204,6 +204,13 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bwhen (was|were|did|is|will)\b",
         r"\bwhen$",  # "The revisit happened when?"
         rf"{_KEYWORDS}(date|day)$",  # "2013 HMIC return date"
+    )),
+    # A grade on the inspectorate's scale: "What grade did it get?", "It was rated what?"
+    ("rating", (
+        r"\b(what|which) (overall )?(grade|rating|judge?ment)\b",
+        r"\b(rated|graded|judged) (as )?what\b",
+        r"^what (is|was|were|are) [\w'’ -]{1,40} (rated|graded)\b",
+        rf"{_KEYWORDS}(grade|rating)( (19|20)\d\d)?$",  # "Humberside PEEL 2017 grade"
     )),
     ("number", (
         r"\bhow (many|much|often|long|soon|old|big|large|fast|far)\b",

@@ -46,6 +46,13 @@ def test_a_count_from_another_year_is_doubted(answerer):
     assert doubts["other_subject"] == 1.0
 
 
+def test_a_grade_from_another_year_is_doubted(answerer):
+    # The 2019 article's grades are of 2019 (or 2018), never of 2016.
+    question = "What grade did inspectors give the force's child protection work in 2016?"
+    doubts = doubts_for(answerer, question, doc_id="003_934f7f560a60dbae")
+    assert doubts["other_subject"] == 1.0
+
+
 def test_a_refusal_says_what_the_corpus_covers_and_offers_the_nearest_passages(answerer):
     reader = answerer.reader
     chunk = next(iter(reader.chunks.values()))

@@ -84,12 +84,16 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
             1.0,
         ),
         ("When in 2019 was the report published?", "It was published on 24 July 2019.", 1.0),
+        # A grade is one of the inspectorate's, and not one the question gives.
+        ("What grade did the force get in 2015?", "HMIC rates the force good overall.", 1.0),
+        ("What grade did the force get in 2015?", "Inspectors looked at 81 cases.", 0.0),
+        ("What was it rated after the inadequate 2014 grade?", "It was still inadequate.", 0.0),
         # Nor are the numbers it gives: "81" is what it counts from, not how many.
         ("How many of the 81 cases were rated inadequate?", "Inspectors looked at 81 cases.", 0.0),
         ("How many of the 81 cases were rated inadequate?", "29 were rated inadequate.", 1.0),
     ],
 )
-def test_numbers_durations_frequencies_and_dates(question, sentence, expected):
+def test_numbers_durations_frequencies_dates_and_grades(question, sentence, expected):
     assert score(question, sentence) == pytest.approx(expected)
 
 

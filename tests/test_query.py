@@ -99,6 +99,13 @@ pytestmark = pytest.mark.unit
         ("Which period of inspection work is the report drawn from?", "date"),
         ("What period of time did the offenders wait?", "number"),
         ("What was MADRA meant to achieve?", "reason"),
+        # A grade on the inspectorate's scale; a count of graded cases is a number.
+        ("What overall grade did HMICFRS give the force in 2018?", "rating"),
+        ("The force was rated what for protecting vulnerable people?", "rating"),
+        ("What was the force rated for managing offenders?", "rating"),
+        ("How many case files were rated inadequate?", "number"),
+        ("What did the force change after inspectors rated it inadequate?", "finding"),
+        ("Humberside PEEL 2017 vulnerability grade", "rating"),
         # Keywords, not a sentence: the last word says what is wanted.
         ("2013 HMIC return date", "date"),
         ("Evelyn-Rose Muggleton age", "number"),
