@@ -29,9 +29,16 @@ _MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
 # The grades of the inspectorate's scales (PEEL, child protection case audits, Ofsted).
 _GRADE = re.compile(
-    r"\b(outstanding|good|requires? improvement|requiring improvement|adequate|inadequate)\b",
+    r"\b(outstanding|good|requir\w* improvement|adequate|inadequate)\b",
     re.I,
 )
+
+
+def _grades(text: str) -> set[str]:
+    """The grades a text gives ("required improvement" is "requires improvement")."""
+    return {re.sub(r"^requir\w*", "requires", g.lower()) for g in _GRADE.findall(text)}
+
+
 # "17:13", "9:00am", "5pm", "Monday to Friday", "this morning", "overnight"
 _CLOCK = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s?[ap]\.?m\b|"
@@ -64,12 +71,15 @@ def answer_type_score(
     if intent.kind == "acronym" and intent.acronym:
         return 1.0 if expansion(intent.acronym, text) else 0.0
     if intent.kind == "number":
-        return _number_score(intent, text)
+        # A count of cases graded one way is not a count of those graded another way.
+        # The sentence must say which: "A quarter of the files were." does not.
+        asked = _grades(question_sentence(intent.text))
+        other = asked and not asked & _grades(text)
+        return min(0.5, _number_score(intent, text)) if other else _number_score(intent, text)
     if intent.kind == "date":
         return _date_score(intent, text)
     if intent.kind == "rating":  # a grade the question does not give already
-        given = {g.lower() for g in _GRADE.findall(question_sentence(intent.text))}
-        return 1.0 if any(g.lower() not in given for g in _GRADE.findall(text)) else 0.0
+        return 1.0 if _grades(text) - _grades(question_sentence(intent.text)) else 0.0
     if intent.kind == "person":
         people = _other_people(text, lowercase, intent.proper)
         if not people:

@@ -54,7 +54,7 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("On what date was she killed?", "She was killed in April last year.", 0.5),
         ("On what date was it published?", "It was published on 24 July 2019.", 1.0),
         # "What percentage?" wants a share; another number only partly answers it.
-        ("What percentage of files were inadequate?", "A quarter of the files were.", 1.0),
+        ("What percentage of files were inadequate?", "A quarter were inadequate.", 1.0),
         ("What percentage of files were inadequate?", "It viewed 21 case files.", 0.3),
         # "How much did it cost?" wants an amount of money, not a share or a count.
         ("How much did the force spend on it?", "It spent £1.2 million on the unit.", 1.0),
@@ -88,6 +88,11 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         ("What grade did the force get in 2015?", "HMIC rates the force good overall.", 1.0),
         ("What grade did the force get in 2015?", "Inspectors looked at 81 cases.", 0.0),
         ("What was it rated after the inadequate 2014 grade?", "It was still inadequate.", 0.0),
+        # A count of cases given one grade is not a count of those given another.
+        ("How many were rated inadequate?", "18 were rated good;", 0.5),
+        ("How many were rated inadequate?", "29 were rated inadequate.", 1.0),
+        ("What percentage of files were inadequate?", "A quarter of the files were.", 0.5),
+        ("How many cases required improvement?", "47 were judged to require improvement.", 1.0),
         # Nor are the numbers it gives: "81" is what it counts from, not how many.
         ("How many of the 81 cases were rated inadequate?", "Inspectors looked at 81 cases.", 0.0),
         ("How many of the 81 cases were rated inadequate?", "29 were rated inadequate.", 1.0),
