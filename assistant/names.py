@@ -63,8 +63,8 @@ def extends(name: str, acronym: str) -> bool:
 
 class NameIndex:
     """What names the corpus knows, and where each is mentioned: which chunks use a word
-    was worked out when the index was built (`word_tables`); a document's words are read
-    once, on first need."""
+    was worked out when the index was built (`word_tables`), and a document mentions what
+    its chunks do; its text is read only for what no chunk keeps (`_mentions`)."""
 
     def __init__(self, reader: IndexReader, tables: WordTables) -> None:
         self.reader = reader
