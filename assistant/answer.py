@@ -180,7 +180,8 @@ class ExtractiveAnswerer:
         if names and cands:
             # And one that names people or bodies, sources that mention them ("What did
             # the NSCB review criticise?": the article on the NSCB's review).
-            missing = {c.doc.doc_id: self.names.unmentioned(names, c.doc) for c in cands}
+            docs = {c.doc.doc_id: c.doc for c in cands}
+            missing = {d: self.names.unmentioned(names, doc) for d, doc in docs.items()}
             cands = [c for c in cands if missing[c.doc.doc_id] == min(missing.values())]
         if not cands:
             return []

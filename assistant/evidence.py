@@ -127,8 +127,15 @@ def _stems_between(doc: Document, start: int, end: int) -> set[str]:
     for s, e in spans[bisect.bisect_left(spans, (start, 0)) :]:
         if s >= end:
             break
-        found.update(content_stems(doc.text[s:e]))
+        found |= _sentence_stems(doc.text, s, e)
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _sentence_stems(text: str, start: int, end: int) -> frozenset[str]:
+    """The content stems of `text[start:end]`, kept by place: a document's text hashes
+    once, where each slice of it would be hashed afresh to look its stems up."""
+    return frozenset(content_stems(text[start:end]))
 
 
 def candidates(passages: Sequence[Passage], documents: dict[str, Document]) -> list[Candidate]:
@@ -287,7 +294,7 @@ def score_all(
         own = _stems_between(cand.doc, cand.start, cand.end)
         around = _stems_between(cand.doc, *cand.window)
         # "the press release", "the force's statement", "Heart", "Billingham"
-        around |= set(content_stems(f"{cand.doc.meta.naming()} {speaker}"))
+        around |= _naming_stems(f"{cand.doc.meta.naming()} {speaker}")
         f = cand.features
         f["semantic"] = float(np.dot(q, np.asarray(vector)))
         f["semantic_window"] = float(np.dot(q, np.asarray(window_vector)))
@@ -317,6 +324,13 @@ def score_all(
         f["tense_mismatch"] = float(tense_mismatch(intent, text))
         f["answers"] = answer_similarity
         cand.score = sum(w[name] * value for name, value in f.items())
+
+
+@lru_cache(maxsize=4096)
+def _naming_stems(naming: str) -> frozenset[str]:
+    """The content stems of what names a document, and who it quotes (the same few for
+    every sentence of it)."""
+    return frozenset(content_stems(naming))
 
 
 def _named(person: str, intent: Intent) -> bool:

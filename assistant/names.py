@@ -6,7 +6,7 @@ counts as a person's name in a sentence is `answer_types`' business.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache, partial, reduce
 from typing import TypeVar
 
@@ -63,8 +63,8 @@ def extends(name: str, acronym: str) -> bool:
 
 class NameIndex:
     """What names the corpus knows, and where each is mentioned: which chunks use a word
-    was worked out when the index was built (`word_tables`); a document's words are read
-    once, on first need."""
+    was worked out when the index was built (`word_tables`), and a document mentions what
+    its chunks do; its text is read only for what no chunk keeps (`_mentions`)."""
 
     def __init__(self, reader: IndexReader, tables: WordTables) -> None:
         self.reader = reader
@@ -80,6 +80,7 @@ class NameIndex:
         # people and bodies, and at scale a name's chunks are thousands (up to `_KEPT`).
         self._phrases: dict[tuple[str, ...], str | None] = {}
         self._namings: dict[tuple[str, ...], Naming] = {}
+        self._naming_documents: dict[tuple[str, ...], np.ndarray] = {}
 
     def known(self, word: str) -> bool:
         """Is the word in a chunk, or in a document's title or publisher?"""
@@ -160,12 +161,40 @@ class NameIndex:
         )
         return doc_ids, of_row
 
+    @cached_property
+    def _document_ordinal(self) -> dict[str, int]:
+        return {d: i for i, d in enumerate(self._documents_of_rows[0])}
+
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
-        if doc.doc_id not in self._doc_words:
-            self._doc_words[doc.doc_id] = Mentions(f"{doc.text} {doc.meta.naming()}")
-        mentions = self._doc_words[doc.doc_id]
-        return sum(not mentions.any_of(name) for name in names)
+        return sum(not self._mentions(name, doc) for name in names)
+
+    def _mentions(self, name: Sequence[str], doc: Document) -> bool:
+        """Does the document mention the name, as `Mentions.any_of` has it for its text and
+        what it is named by? A word of the name, or an acronym one extends, in a chunk of
+        it says so from the word tables, without reading its text: its chunks hold every
+        word of the text but a list's "(a)", whose one letter no chunk keeps."""
+        ordinal = self._document_ordinal[doc.doc_id]
+        if _holds_row(_kept(self._naming_documents, tuple(name), self._documents_naming), ordinal):
+            return True
+        if any(len(w) == 1 for w in name):
+            if doc.doc_id not in self._doc_words:
+                self._doc_words[doc.doc_id] = Mentions(f"{doc.text} {doc.meta.naming()}")
+            return self._doc_words[doc.doc_id].any_of(name)
+        # Left: its title, publisher and kind, and a phrase (sought in the whole, which
+        # may run from the text into its title).
+        named = doc.meta.naming()
+        if Mentions(named).any_of(name):
+            return True
+        phrases = [w for w in name if " " in w]
+        whole = f"{doc.text} {named}".lower() if phrases else ""
+        return any(_spaced(p).search(whole) for p in phrases)
+
+    def _documents_naming(self, name: tuple[str, ...]) -> np.ndarray:
+        """The ordinals of the documents with a chunk using a word of the name, or an
+        acronym one extends (`Naming.rows`), ascending."""
+        _, of_row = self._documents_of_rows
+        return np.unique(of_row[self.chunks_naming(name).rows])
 
     def chunks_naming(self, name: Sequence[str]) -> Naming:
         """The chunks that mention the name (as `Mentions` matches it)."""
@@ -189,31 +218,42 @@ def _kept(
 class Naming:
     """The chunks that mention a name: whether a chunk does, and the chunks that do in
     order of id, a phrase checked in each only as it is reached (a phrase of common words
-    may be in thousands of chunks, where ranking wants the first few)."""
+    may be in thousands of chunks, where ranking wants the first few). Chunks are the word
+    tables' rows here, in numpy: at scale a name's chunks are thousands."""
 
     def __init__(self, index: NameIndex, name: Sequence[str]) -> None:
         self._chunks = index.reader.chunks
-        tables = index.tables
-        self._named = {cid for w in name for cid in tables.chunks_using(w)}
-        for w in (w for w in name if w.isupper()):
-            self._named.update(
-                cid for k, found in tables.acronyms.items() if extends(w, k) for cid in found
-            )
-        # Each phrase with the chunks that may hold it (`WordTables.may_hold`), rather than
-        # every chunk (at 60k chunks, reading every chunk was 80% of a question's time).
-        self._phrases: list[tuple[str, Collection[str]]] = []
+        self._tables = tables = index.tables
+        found = [tables.word_rows(w) for w in name]
+        found += [_acronym_rows(tables, w) for w in name if w.isupper()]
+        # The rows of the chunks using a word of the name, or an acronym one extends.
+        self.rows = np.unique(np.concatenate(found))
+        # Each phrase with the chunks that may hold it (`WordTables.may_hold_rows`; None:
+        # every chunk), rather than every chunk (at 60k chunks, reading every chunk was 80%
+        # of a question's time).
+        self._phrases: list[tuple[str, np.ndarray | None]] = []
         for phrase in (w for w in name if " " in w):
-            held = tables.may_hold(phrase)
-            self._phrases.append((phrase, set.intersection(*held) if held else self._chunks.keys()))
+            held = tables.may_hold_rows(phrase)
+            may = reduce(np.intersect1d, held[1:], np.unique(held[0])) if held else None
+            self._phrases.append((phrase, may))
 
     def __contains__(self, chunk_id: object) -> bool:
-        return chunk_id in self._named or any(
-            chunk_id in may and self._holds(str(chunk_id), p) for p, may in self._phrases
-        )
+        row = self._tables.row_of.get(str(chunk_id))
+        return row is not None and self._names(row)
 
     def __iter__(self) -> Iterator[str]:
-        maybe = self._named.union(*(may for _, may in self._phrases))
-        return (cid for cid in sorted(maybe) if cid in self)
+        every = np.arange(len(self._tables.chunk_ids))
+        maybe = reduce(
+            np.union1d, (every if may is None else may for _, may in self._phrases), self.rows
+        )
+        rows = maybe[np.argsort(self._tables.id_order[maybe])].tolist()
+        return (self._tables.chunk_ids[r] for r in rows if self._names(r))
+
+    def _names(self, row: int) -> bool:
+        return _holds_row(self.rows, row) or any(
+            (may is None or _holds_row(may, row)) and self._holds(self._tables.chunk_ids[row], p)
+            for p, may in self._phrases
+        )
 
     def _holds(self, chunk_id: str, phrase: str) -> bool:
         """Does the chunk mention the phrase (as `Mentions.any_of` has it)? Only a phrase
@@ -223,3 +263,18 @@ class Naming:
         if phrase.isupper():
             return Mentions(text).any_of([phrase])
         return _spaced(phrase).search(text.lower()) is not None
+
+
+def _acronym_rows(tables: WordTables, name: str) -> np.ndarray:
+    """The rows of the chunks writing an acronym the name extends or that extends it
+    (`extends`): those starting with it, and those it starts with."""
+    if len(name) < 3:
+        return np.zeros(0, dtype=tables.rows.dtype)
+    shorter = (tables.acronym_rows(name[:n]) for n in range(3, len(name)))
+    return np.concatenate([tables.acronym_rows(name, longer=True), *shorter])
+
+
+def _holds_row(rows: np.ndarray, row: int) -> bool:
+    """Is the row in the rows (ascending)?"""
+    at = int(np.searchsorted(rows, row))
+    return at < len(rows) and int(rows[at]) == row

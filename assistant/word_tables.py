@@ -108,22 +108,41 @@ class WordTables:
     def _rows(self, start: int, end: int) -> np.ndarray:
         return self.rows[self.offsets[start] : self.offsets[end]]
 
-    def _ids(self, start: int, end: int) -> list[str]:
-        return [self.chunk_ids[r] for r in self._rows(start, end).tolist()]
-
     def _names(self, namespace: str) -> list[str]:
         start, end = self._span(namespace)
         return [t[len(namespace) :] for t in self.terms[start:end]]
 
-    def chunks_using(self, word: str) -> list[str]:
-        """Ids of the chunks using the word, in any case."""
-        return [self.chunk_ids[r] for r in self._word_rows(word.lower()).tolist()]
+    def word_rows(self, word: str) -> np.ndarray:
+        """The rows of the chunks (their ordinals in `chunk_ids`, ascending) using the
+        word, in any case."""
+        return self._entry_rows(_WORD + word.lower())
 
-    def _word_rows(self, word: str) -> np.ndarray:
-        """The rows of the chunks using the word (given in lower case)."""
-        at = bisect.bisect_left(self.terms, _WORD + word)
-        found = at < len(self.terms) and self.terms[at] == _WORD + word
+    def acronym_rows(self, acronym: str, longer: bool = False) -> np.ndarray:
+        """The rows of the chunks writing the acronym (with `longer`, also any acronym
+        starting with it: "HMIC" for "HMICFRS"), ascending with `longer` unset."""
+        if longer:
+            return self._rows(*self._span(_ACRONYM + acronym))
+        return self._entry_rows(_ACRONYM + acronym)
+
+    def _entry_rows(self, entry: str) -> np.ndarray:
+        at = bisect.bisect_left(self.terms, entry)
+        found = at < len(self.terms) and self.terms[at] == entry
         return self._rows(at, at + 1) if found else np.zeros(0, dtype=self.rows.dtype)
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """Each chunk id's row."""
+        return {cid: row for row, cid in enumerate(self.chunk_ids)}
+
+    @cached_property
+    def id_order(self) -> np.ndarray:
+        """Each row's place among the chunk ids sorted (rows follow the documents, then
+        each document's chunks, which is not the ids' order: "d:10" sorts before "d:2")."""
+        order = np.empty(len(self.chunk_ids), dtype=np.int64)
+        order[np.argsort(np.array(self.chunk_ids, dtype=str), kind="stable")] = np.arange(
+            len(self.chunk_ids)
+        )
+        return order
 
     def may_hold(self, phrase: str) -> list[set[str]]:
         """What a chunk must have to hold the phrase somewhere in its text, in any case:
@@ -139,18 +158,11 @@ class WordTables:
         if not rest:
             return []
         *inner, last = rest
-        found = [self._word_rows(w) for w in inner if w.isascii() and w.isalnum()]
+        found = [self.word_rows(w) for w in inner if w.isascii() and w.isalnum()]
         if last.isascii() and last.isalnum():  # a word or an acronym starting with it
             spans = [self._rows(*self._span(ns + last)) for ns in (_WORD, _ACRONYM)]
             found.append(np.concatenate(spans))
         return found
-
-    @cached_property
-    def acronyms(self) -> dict[str, list[str]]:
-        """Each acronym the chunks write, with the ids of the chunks writing it."""
-        start, _ = self._span(_ACRONYM)
-        names = self._names(_ACRONYM)
-        return {a: self._ids(start + i, start + i + 1) for i, a in enumerate(names)}
 
     @cached_property
     def stats(self) -> CorpusStats:

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from assistant.chunking import chunk_document
 from assistant.names import Mentions, NameIndex, extends
 from assistant.query import analyse
-from assistant.types import Chunk
+from assistant.types import Chunk, Document, DocumentMeta
 from assistant.word_tables import WordTables, acronym_index
 
 pytestmark = pytest.mark.unit
@@ -109,3 +110,34 @@ def test_the_first_chunks_naming_a_common_phrase_are_found_without_checking_ever
     assert list(islice(naming, 3)) == ["c0000", "c0001", "c0002"]
     assert len(checked) == 3
     assert "c0499" in naming and len(set(naming)) == 500
+
+
+def test_a_document_mentions_a_name_its_chunks_do_not_hold():
+    """Which documents mention a name comes from the words of their chunks, which keep
+    neither a list's "(x)" nor the title: a name written only there is still found."""
+    text = "The review listed its points:\n\n(x) Staff were trained.\n\nThe hub opened."
+    meta = DocumentMeta(doc_id="d", title="Heart news")
+    doc = Document(meta=meta, text=text, sha256="0")
+    chunks = chunk_document(doc, max_tokens=8, overlap=0, id_prefix="d")
+    reader = SimpleNamespace(chunks={c.chunk_id: c for c in chunks}, documents={"d": doc})
+    names = NameIndex(reader, WordTables.build(chunks))  # type: ignore[arg-type]
+    assert len(names.tables.word_rows("x")) == 0 and len(names.tables.word_rows("heart")) == 0
+    assert names.unmentioned([["X"], ["Heart"], ["Staff"]], doc) == 0
+    assert names.unmentioned([["Ofsted"], ["Heart", "Ofsted"]], doc) == 1
+
+
+def test_the_chunks_naming_a_name_come_in_order_of_id():
+    """Chunks are the word tables' rows in document order, which is not the ids' order
+    ("d:10" sorts before "d:2")."""
+    chunks = [
+        Chunk(
+            chunk_id=f"d:{i}", doc_id="d", index=i, text="Ofsted came.", start=0, end=12, tokens=3
+        )
+        for i in range(12)
+    ]
+    reader = SimpleNamespace(chunks={c.chunk_id: c for c in chunks}, documents={})
+    names = NameIndex(reader, WordTables.build(chunks))  # type: ignore[arg-type]
+    assert list(names.chunks_naming(["Ofsted"])) == sorted(c.chunk_id for c in chunks)
+    assert "d:10" in names.chunks_naming(["Ofsted"]) and "e:1" not in names.chunks_naming(
+        ["Ofsted"]
+    )

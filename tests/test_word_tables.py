@@ -89,8 +89,9 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
     assert reader.tables.worked_out == []
     for name in ("n", "df", "vocab", "lowercase"):
         assert getattr(stored.stats, name) == getattr(built.stats, name)
-    assert stored.acronyms == built.acronyms and "NSCB" in stored.acronyms
-    assert stored.chunks_using("Adderley") == built.chunks_using("adderley") != []
+    assert stored.terms == built.terms and "a:NSCB" in stored.terms
+    assert stored.rows.tolist() == built.rows.tolist()
+    assert stored.word_rows("Adderley").tolist() == built.word_rows("adderley").tolist() != []
     assert reader.tables.glossary == acronym_index(chunks)
     speller = NameSpeller.of_texts(d.text for d in reader.documents.values())
     assert reader.tables.speller.to_json() == speller.to_json()
@@ -104,7 +105,7 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
 
 def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir, monkeypatch):
     fake_pipeline.build()
-    assert fake_pipeline.reader.tables.words.chunks_using("Zanzibar") == []
+    assert len(fake_pipeline.reader.tables.words.word_rows("Zanzibar")) == 0
     (corpus_dir / "999_new.txt").write_text(
         'The Zanzibar Liaison Unit (ZLU) met the force in 2020. Jo Bloggs said: "Good."',
         encoding="utf-8",
@@ -118,7 +119,7 @@ def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_d
     found = fake_pipeline.reader.tables.stats.quotes.of(doc.doc_id, doc.text)
     assert [a.speaker for _, a in found if a] == ["Jo Bloggs"]
     tables = fake_pipeline.reader.tables
-    assert len(tables.words.chunks_using("zanzibar")) == 1
+    assert len(tables.words.word_rows("zanzibar")) == 1
     assert "Zanzibar" in tables.speller.names
     assert tables.worked_out == []
 
@@ -130,7 +131,7 @@ def test_tables_stored_by_other_code_are_worked_out_again(fake_pipeline):
     stamp = _stored(fake_pipeline) / "stamp.json"
     stamp.write_text(json.dumps({"code": "other", "chunks": "other"}), encoding="utf-8")
     reopened = Pipeline(fake_pipeline.settings, fake_pipeline.embed_model, "fake")
-    assert reopened.reader.tables.words.chunks_using("NSCB")
+    assert len(reopened.reader.tables.words.word_rows("NSCB"))
     assert reopened.reader.tables.worked_out == ["words"]
 
 
