@@ -61,7 +61,7 @@ class HybridRetriever(BaseRetriever):
         return self.embed_model.get_query_embedding(query)
 
     @cached_property
-    def _allowed(self) -> set[str] | None:
+    def _allowed(self) -> frozenset[str] | None:
         return self.reader.allowed_ids(self.filters)
 
     def lexical(self, query: str) -> list[tuple[str, float]]:
@@ -127,7 +127,7 @@ class HybridRetriever(BaseRetriever):
                 fused[cid] = fused.get(cid, 0.0) + weight * norm
         return fused
 
-    def _quoting(self, query: str, allowed: set[str] | None) -> list[str]:
+    def _quoting(self, query: str, allowed: frozenset[str] | None) -> list[str]:
         """The passages holding, word for word, what the question puts in quotation marks
         (said the police "missed opportunities"): someone who quotes wants the source."""
         phrases = [flat(p) for p in _QUOTED.findall(query)]

@@ -56,6 +56,7 @@ class Manifest(BaseModel):
 
 # Goes into every chunk id, so that changing what `embed_text` gives re-embeds every chunk.
 EMBED_TEXT_VERSION = 2
+_KEPT_FILTERS = 64  # the filters whose allowed chunks an open index keeps
 
 
 def embed_text(chunk: Chunk, doc: Document) -> str:
@@ -180,6 +181,9 @@ class IndexReader:
         self._by_document: dict[str, list[str]] = {}
         for chunk in self.chunks.values():
             self._by_document.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
+        # What each filter asked of this generation allows, and those chunks' documents.
+        self._allowed: dict[Filters, frozenset[str]] = {}
+        self._documents_of: dict[frozenset[str], list[str]] = {}
         remember_sentences(folder, self.documents)
         self.lexical = LexicalIndex.load(folder / "bm25")
         self.vocabulary = Vocabulary.load(folder)
@@ -203,30 +207,33 @@ class IndexReader:
     def meta(self, chunk: Chunk) -> DocumentMeta:
         return self.documents[chunk.doc_id].meta
 
-    def allowed_ids(self, filters: Filters) -> set[str] | None:
+    def allowed_ids(self, filters: Filters) -> frozenset[str] | None:
+        """The chunks the filters allow: worked out once per filter (of the last 64), so a
+        conversation about one force does not walk every document at every question."""
         if not filters.active:
             return None
-        # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
-        return {
-            cid
-            for doc_id, ids in self._by_document.items()
-            if filters.allows(self.documents[doc_id].meta)
-            for cid in ids
-        }
+        if filters not in self._allowed:
+            if len(self._allowed) >= _KEPT_FILTERS:
+                self._allowed.clear()
+                self._documents_of.clear()
+            # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
+            self._allowed[filters] = frozenset(
+                cid
+                for doc_id, ids in self._by_document.items()
+                if filters.allows(self.documents[doc_id].meta)
+                for cid in ids
+            )
+        return self._allowed[filters]
 
     def dense(
-        self, vector: list[float], k: int, allowed: set[str] | None = None
+        self, vector: list[float], k: int, allowed: frozenset[str] | None = None
     ) -> list[tuple[str, float]]:
         """The `k` nearest live chunks as (chunk id, cosine similarity)."""
         if allowed is not None and not allowed:
             return []
         # Vectors of a build that has not committed yet may be in the collection: over-fetch,
         # then keep the chunks this generation knows.
-        where = (
-            {"doc_id": {"$in": sorted({self.chunks[c].doc_id for c in allowed})}}
-            if allowed
-            else None
-        )
+        where = {"doc_id": {"$in": self._documents(allowed)}} if allowed else None
 
         def query(collection: Any) -> Any:
             # Chroma gives what it has when asked for more: no count() first (on a server,
@@ -242,6 +249,14 @@ class IndexReader:
             if cid in self.chunks and (allowed is None or cid in allowed):
                 hits.append((cid, 1.0 - float(distance)))
         return hits[:k]
+
+    def _documents(self, allowed: frozenset[str]) -> list[str]:
+        """The documents of the allowed chunks, sorted (kept with `allowed_ids`' sets)."""
+        if allowed not in self._documents_of:
+            if len(self._documents_of) >= _KEPT_FILTERS:
+                self._documents_of.clear()
+            self._documents_of[allowed] = sorted({self.chunks[c].doc_id for c in allowed})
+        return self._documents_of[allowed]
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
         got = self._chroma(lambda c: c.get(ids=chunk_ids, include=["embeddings"]))

@@ -82,7 +82,7 @@ def lexical(texts: list[str], folder: Path) -> dict[str, Any]:
         t = time.perf_counter()
         index.search(q, 12)
         times.append((time.perf_counter() - t) * 1000)
-    allowed = set(ids[: len(ids) // 10])
+    allowed = frozenset(ids[: len(ids) // 10])  # as the index reader gives a filter's chunks
     filtered = []
     for q in asked[:10]:
         t = time.perf_counter()

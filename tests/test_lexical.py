@@ -32,10 +32,12 @@ def test_the_best_match_comes_first(index: LexicalIndex) -> None:
 
 def test_a_restricted_search_keeps_only_allowed_chunks_with_their_scores(index) -> None:
     everywhere = dict(index.search("missing children case files", 4))
-    within = index.search("missing children case files", 4, allowed={"b", "c", "unknown"})
+    within = index.search(
+        "missing children case files", 4, allowed=frozenset({"b", "c", "unknown"})
+    )
     assert {cid for cid, _ in within} == {"b"}
     assert within[0][1] == pytest.approx(everywhere["b"])
-    assert index.search("missing children", 4, allowed={"unknown"}) == []
+    assert index.search("missing children", 4, allowed=frozenset({"unknown"})) == []
 
 
 def test_a_restricted_search_over_many_chunks_ranks_the_allowed_best_first() -> None:
@@ -48,7 +50,7 @@ def test_a_restricted_search_over_many_chunks_ranks_the_allowed_best_first() -> 
     ids = [f"c{i:04d}" for i in range(len(texts))]
     index = LexicalIndex.build(ids, texts)
     query = "missing children case files 2019"
-    allowed = set(ids[::7])
+    allowed = frozenset(ids[::7])
     scores = dict(index.search(query, len(ids)))
     found = index.search(query, 20, allowed)
     assert len(found) == 20 and {cid for cid, _ in found} <= allowed
