@@ -21,7 +21,7 @@ from bm25s import tokenization
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 STOPWORDS = "en"
 IDS_FILE = "chunk_ids.json"
-_KEPT_SETS = 64  # the allowed sets whose rows a search keeps
+_KEPT_SETS = 16  # the allowed sets whose rows a search keeps
 _OLD_CORPUS = "corpus.jsonl"  # written by `BM25Retriever.persist`: every chunk's text
 
 

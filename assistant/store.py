@@ -56,7 +56,7 @@ class Manifest(BaseModel):
 
 # Goes into every chunk id, so that changing what `embed_text` gives re-embeds every chunk.
 EMBED_TEXT_VERSION = 2
-_KEPT_FILTERS = 64  # the filters whose allowed chunks an open index keeps
+_KEPT_FILTERS = 16  # the filters whose allowed chunks an open index keeps
 
 
 def embed_text(chunk: Chunk, doc: Document) -> str:
@@ -208,7 +208,7 @@ class IndexReader:
         return self.documents[chunk.doc_id].meta
 
     def allowed_ids(self, filters: Filters) -> frozenset[str] | None:
-        """The chunks the filters allow: worked out once per filter (of the last 64), so a
+        """The chunks the filters allow: worked out once per filter (of the last 16), so a
         conversation about one force does not walk every document at every question."""
         if not filters.active:
             return None
