@@ -218,10 +218,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\b(what|which) (number|percentage|proportion|share|amount|figure|rate|age|ages|"
         r"budget|cost|sum|caseload|salary)\b",
         # "What was the force's budget ...?"
-        # "What was the staff absence rate in ...?": up to two words say what is measured.
-        r"\bwhat('s| is| was| were) (the |its |their )?([\w-]+['’]s )?([\w-]+ ){0,2}"
-        r"(number|total|proportion|percentage|rate|"
-        r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b(?! of progress)",
+        r"\bwhat('s| is| was| were) (the |its |their )?([\w-]+['’]s )?(average |total )?"
+        r"(number|total|proportion|percentage|"
+        r"size|population|age|ages|caseload|count|cost|budget|price|salary)\b",
         r"^(the )?(average |total )?(number|size|population|count) of\b",
         # "Evelyn-Rose age", "HMICFRS revisit timescale 2019", "MOSOVO budget 2021"
         rf"{_KEYWORDS}(age|number|count|total|percentage|timescale|time ?frame|duration|"
@@ -281,8 +280,8 @@ _TIME_OF_DAY = re.compile(
 _DAY = re.compile(r"\b(what|which|exact|precise|publication|the) (date|day)\b")
 
 
-# "What percentage ...?", "the absence rate": a share, not a count.
-_SHARE = re.compile(r"\b(percentage|proportion|fraction|per ?cent|share of|[\w-]+ rate)\b")
+# "What percentage ...?", "What proportion ...?": a share, not a count.
+_SHARE = re.compile(r"\b(percentage|proportion|fraction|per ?cent|share of)\b")
 # "How much did the force spend?", "What is the budget?": an amount of money.
 _MONEY = re.compile(
     r"\bhow much (money|funding|cash)\b|\b(cost|costs|budget|spen[dt]|spending|paid|pay|"
