@@ -25,8 +25,8 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONTHS = "|".join(MONTH_NAMES)
-_MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|week))\b")
-_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b|\blast year\b")
+_MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
+_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
 # The grades of the inspectorate's scales (PEEL, child protection case audits, Ofsted).
 _GRADE = re.compile(
     r"\b(outstanding|good|requir\w* improvement|adequate|inadequate)\b",
@@ -254,7 +254,6 @@ def _date_score(intent: Intent, text: str) -> float:
         return vague
     if intent.shape == "year" and _DATE_NUM.search(text):
         return 1.0  # "What year ...?": "in 2018" is as precise as asked
-    vague = 0.5 if intent.shape == "month" else vague  # "which month?": "last year" half
     return 0.6 * vague if _DATE_NUM.search(text) or _CLOCK.search(text) else 0.0
 
 
