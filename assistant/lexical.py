@@ -16,6 +16,8 @@ import numpy as np
 import Stemmer
 from bm25s import tokenization
 
+from assistant.kept import kept
+
 # The tokenizer settings llama-index's `BM25Retriever` used, which built the earlier
 # indexes: English stemming, English stopwords removed from the chunks (not the query).
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -111,12 +113,11 @@ class LexicalIndex:
         """The index rows of the allowed chunks, sorted; kept for the last few sets asked
         (a filter's set is asked again at every question about that force: mapping 100k ids
         to rows took most of a restricted search's 45 ms at a million chunks)."""
-        if allowed not in self._rows_of:
-            if len(self._rows_of) >= _KEPT_SETS:
-                self._rows_of.clear()
-            found = (i for i in map(self._positions.get, allowed) if i is not None)
-            self._rows_of[allowed] = np.sort(np.fromiter(found, dtype=np.int64))
-        return self._rows_of[allowed]
+        return kept(self._rows_of, allowed, self._rows_now, _KEPT_SETS)
+
+    def _rows_now(self, allowed: frozenset[str]) -> np.ndarray:
+        found = (i for i in map(self._positions.get, allowed) if i is not None)
+        return np.sort(np.fromiter(found, dtype=np.int64))
 
 
 def _old_ids(corpus: Path) -> Iterator[str]:

@@ -6,14 +6,14 @@ counts as a person's name in a sentence is `answer_types`' business.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache, partial, reduce
-from typing import TypeVar
 
 import numpy as np
 
 from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
 from assistant.dates import MONTH_NAMES
+from assistant.kept import kept
 from assistant.query import Intent, question_sentence, without_possessive
 from assistant.store import IndexReader
 from assistant.terms import flat, words
@@ -23,7 +23,7 @@ from assistant.word_tables import WordTables
 # A run of capitalised words: one name ("Chief Constable Nick Adderley").
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _MONTHS = frozenset(m.lower() for m in MONTH_NAMES)
-_T = TypeVar("_T")
+_KEPT = 512  # names whose mentions are kept; past it, they are found afresh
 
 
 class Mentions:
@@ -122,7 +122,7 @@ class NameIndex:
             ]
             if named:
                 names.append(named)
-            elif phrase := _kept(self._phrases, tuple(proper), self._phrase):
+            elif phrase := kept(self._phrases, tuple(proper), self._phrase, _KEPT):
                 names.append([phrase])
         return names
 
@@ -153,17 +153,16 @@ class NameIndex:
     def _documents_of_rows(self) -> tuple[list[str], np.ndarray]:
         """The document ids, and for each chunk row of the word tables its document's
         ordinal among them."""
-        doc_ids = list(self.reader.documents)
-        ordinal = {d: i for i, d in enumerate(doc_ids)}
-        chunks, rows = self.reader.chunks, self.tables.chunk_ids
+        ordinal, chunks, rows = self._document_ordinal, self.reader.chunks, self.tables.chunk_ids
         of_row = np.fromiter(
             (ordinal[chunks[cid].doc_id] for cid in rows), dtype=np.int64, count=len(rows)
         )
-        return doc_ids, of_row
+        return list(ordinal), of_row
 
     @cached_property
     def _document_ordinal(self) -> dict[str, int]:
-        return {d: i for i, d in enumerate(self._documents_of_rows[0])}
+        """Each document's ordinal, in the reader's order."""
+        return {d: i for i, d in enumerate(self.reader.documents)}
 
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
@@ -175,7 +174,9 @@ class NameIndex:
         it says so from the word tables, without reading its text: its chunks hold every
         word of the text but a list's "(a)", whose one letter no chunk keeps."""
         ordinal = self._document_ordinal[doc.doc_id]
-        if _holds_row(_kept(self._naming_documents, tuple(name), self._documents_naming), ordinal):
+        if _holds_row(
+            kept(self._naming_documents, tuple(name), self._documents_naming, _KEPT), ordinal
+        ):
             return True
         if any(len(w) == 1 for w in name):
             if doc.doc_id not in self._doc_words:
@@ -198,21 +199,7 @@ class NameIndex:
 
     def chunks_naming(self, name: Sequence[str]) -> Naming:
         """The chunks that mention the name (as `Mentions` matches it)."""
-        return _kept(self._namings, tuple(name), partial(Naming, self))
-
-
-_KEPT = 512  # names whose mentions are kept; past it, they are found afresh
-
-
-def _kept(
-    found: dict[tuple[str, ...], _T], key: tuple[str, ...], make: Callable[[tuple[str, ...]], _T]
-) -> _T:
-    """`make(key)`, kept in `found` (cleared when it holds `_KEPT`)."""
-    if key not in found:
-        if len(found) >= _KEPT:
-            found.clear()
-        found[key] = make(key)
-    return found[key]
+        return kept(self._namings, tuple(name), partial(Naming, self), _KEPT)
 
 
 class Naming:

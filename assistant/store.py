@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from assistant.chunking import remember_sentences
 from assistant.errors import BackendError, IndexMissingError
+from assistant.kept import kept
 from assistant.lexical import LexicalIndex
 from assistant.sentence_vectors import load_sentence_vectors
 from assistant.settings import Settings
@@ -212,18 +213,16 @@ class IndexReader:
         conversation about one force does not walk every document at every question."""
         if not filters.active:
             return None
-        if filters not in self._allowed:
-            if len(self._allowed) >= _KEPT_FILTERS:
-                self._allowed.clear()
-                self._documents_of.clear()
-            # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
-            self._allowed[filters] = frozenset(
-                cid
-                for doc_id, ids in self._by_document.items()
-                if filters.allows(self.documents[doc_id].meta)
-                for cid in ids
-            )
-        return self._allowed[filters]
+        return kept(self._allowed, filters, self._allowing, _KEPT_FILTERS)
+
+    def _allowing(self, filters: Filters) -> frozenset[str]:
+        # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
+        return frozenset(
+            cid
+            for doc_id, ids in self._by_document.items()
+            if filters.allows(self.documents[doc_id].meta)
+            for cid in ids
+        )
 
     def dense(
         self, vector: list[float], k: int, allowed: frozenset[str] | None = None
@@ -251,12 +250,13 @@ class IndexReader:
         return hits[:k]
 
     def _documents(self, allowed: frozenset[str]) -> list[str]:
-        """The documents of the allowed chunks, sorted (kept with `allowed_ids`' sets)."""
-        if allowed not in self._documents_of:
-            if len(self._documents_of) >= _KEPT_FILTERS:
-                self._documents_of.clear()
-            self._documents_of[allowed] = sorted({self.chunks[c].doc_id for c in allowed})
-        return self._documents_of[allowed]
+        """The documents of the allowed chunks, sorted (kept as `allowed_ids`' sets are)."""
+        return kept(
+            self._documents_of,
+            allowed,
+            lambda ids: sorted({self.chunks[c].doc_id for c in ids}),
+            _KEPT_FILTERS,
+        )
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
         got = self._chroma(lambda c: c.get(ids=chunk_ids, include=["embeddings"]))
