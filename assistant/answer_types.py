@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, question_sentence
@@ -37,6 +38,12 @@ _GRADE = re.compile(
 def _grades(text: str) -> set[str]:
     """The grades a text gives ("required improvement" is "requires improvement")."""
     return {re.sub(r"^requir\w*", "requires", g.lower()) for g in _GRADE.findall(text)}
+
+
+@lru_cache(maxsize=256)
+def _grades_asked(question: str) -> frozenset[str]:
+    """The grades the question proper names (worked out once, not per candidate)."""
+    return frozenset(_grades(question_sentence(question)))
 
 
 # "17:13", "9:00am", "5pm", "Monday to Friday", "this morning", "overnight"
@@ -73,13 +80,13 @@ def answer_type_score(
     if intent.kind == "number":
         # A count of cases graded one way is not a count of those graded another way.
         # The sentence must say which: "A quarter of the files were." does not.
-        asked = _grades(question_sentence(intent.text))
-        other = asked and not asked & _grades(text)
-        return min(0.5, _number_score(intent, text)) if other else _number_score(intent, text)
+        asked = _grades_asked(intent.text)
+        score = _number_score(intent, text)
+        return min(0.5, score) if asked and not asked & _grades(text) else score
     if intent.kind == "date":
         return _date_score(intent, text)
     if intent.kind == "rating":  # a grade the question does not give already
-        return 1.0 if _grades(text) - _grades(question_sentence(intent.text)) else 0.0
+        return 1.0 if _grades(text) - _grades_asked(intent.text) else 0.0
     if intent.kind == "person":
         people = _other_people(text, lowercase, intent.proper)
         if not people:
@@ -201,7 +208,7 @@ def _number_score(intent: Intent, text: str) -> float:
             return 1.0
         return 0.3 if _any_number(text) else 0.0
     best = 0.0
-    given = {m.group(0).strip().rstrip(".,").lower() for m in _NUMBER.finditer(intent.text)}
+    given = _numbers_given(intent.text)
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip().rstrip(".,")
         if _YEAR.match(raw) or raw.lower() in ("one", "half", "third") or raw.lower() in given:
@@ -225,6 +232,13 @@ def _number_score(intent: Intent, text: str) -> float:
         if not percent and intent.unit[-1] in after:  # the thing counted: "case files"
             return 1.0
     return best
+
+
+@lru_cache(maxsize=256)
+def _numbers_given(question: str) -> frozenset[str]:
+    """The numbers a question gives, as a sentence's are read (worked out once, not per
+    candidate)."""
+    return frozenset(m.group(0).strip().rstrip(".,").lower() for m in _NUMBER.finditer(question))
 
 
 def _any_number(text: str) -> bool:
