@@ -18,6 +18,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from assistant.chunk_vectors import save_chunk_vectors
 from assistant.chunking import chunk_document, remember_sentences, save_sentences
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError, IndexWriteError
@@ -147,6 +148,10 @@ class IndexBuilder:
             },
         )
         sentences = self._write_generation(new.generation, docs, chunks, old.generation)
+        index = self.settings.index
+        chunk_ids = [c.chunk_id for c in every]
+        save_chunk_vectors(index / f"gen-{new.generation}", chunk_ids, collection,
+                           index / f"gen-{old.generation}")  # fmt: skip
         atomic_write(self.settings.index / MANIFEST, new.model_dump_json(indent=1))
         self._collect_garbage(collection, new)
         return new, embedded, sentences

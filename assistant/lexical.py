@@ -69,7 +69,8 @@ class LexicalIndex:
         return cls(bm25, ids)
 
     @cached_property
-    def _positions(self) -> dict[str, int]:
+    def positions(self) -> dict[str, int]:
+        """Each chunk's row in the index (`chunk_vectors` keeps its rows in this order)."""
         return {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     def search(
@@ -94,7 +95,7 @@ class LexicalIndex:
         # walking every chunk: a filter on a few documents costs little at a million chunks.
         # (Zeroing the others' scores instead left numpy's top-k selection a sea of equal
         # zeros to sort through: 16 ms a query at 100k chunks, where one unfiltered took 2.)
-        at = self._rows(allowed)
+        at = self.rows(allowed)
         words = tokenization.convert_tokenized_to_string_list(tokens)[0]
         known = self.bm25.get_tokens_ids(words)
         if not at.size or not known:
@@ -109,14 +110,14 @@ class LexicalIndex:
         best = best[np.lexsort((best, -scores[best]))]
         return [(ids[int(at[i])], float(scores[i])) for i in best if scores[i] > 0]
 
-    def _rows(self, allowed: frozenset[str]) -> np.ndarray:
+    def rows(self, allowed: frozenset[str]) -> np.ndarray:
         """The index rows of the allowed chunks, sorted; kept for the last few sets asked
         (a filter's set is asked again at every question about that force: mapping 100k ids
         to rows took most of a restricted search's 45 ms at a million chunks)."""
         return kept(self._rows_of, allowed, self._rows_now, _KEPT_SETS)
 
     def _rows_now(self, allowed: frozenset[str]) -> np.ndarray:
-        found = (i for i in map(self._positions.get, allowed) if i is not None)
+        found = (i for i in map(self.positions.get, allowed) if i is not None)
         return np.sort(np.fromiter(found, dtype=np.int64))
 
 
