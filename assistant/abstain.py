@@ -172,9 +172,7 @@ def abstention(
     )
     metas: list[DocumentMeta] = []
     if about:
-        asked = {a.lower() for a in about}
-        every = (d.meta for d in reader.documents.values())
-        metas = [m for m in every if asked & {p.lower() for p in m.places}]
+        metas = [reader.documents[d].meta for d in reader.about(about)]
         subject = about[0] if len(about) == 1 else " or ".join(about)
         text = (
             f"The documents about {subject} do not answer this question. "

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -221,13 +222,32 @@ class IndexReader:
         return kept(self._allowed, filters, self._allowing, _KEPT_FILTERS)
 
     def _allowing(self, filters: Filters) -> frozenset[str]:
-        # Asked of each document rather than each chunk (76k chunks: ~15 ms a question).
+        # Asked of each document rather than each chunk, and of a place's documents alone
+        # when the filter names places (asking all 11,884 took ~15 ms at 76k chunks).
+        docs = self.about(filters.subjects) if filters.subjects else self._by_document
         return frozenset(
             cid
-            for doc_id, ids in self._by_document.items()
+            for doc_id in docs
             if filters.allows(self.documents[doc_id].meta)
-            for cid in ids
+            for cid in self._by_document.get(doc_id, ())
         )
+
+    def about(self, places: Iterable[str]) -> list[str]:
+        """The documents about any of these places (any case), in the index's order."""
+        found = {d for p in places for d in self._about.get(p.lower(), ())}
+        return sorted(found, key=self._order.__getitem__)
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {doc_id: i for i, doc_id in enumerate(self.documents)}
+
+    @cached_property
+    def _about(self) -> dict[str, list[str]]:
+        by_place: dict[str, list[str]] = {}
+        for doc_id, doc in self.documents.items():
+            for place in {p.lower() for p in doc.meta.places}:
+                by_place.setdefault(place, []).append(doc_id)
+        return by_place
 
     def dense(
         self, vector: list[float], k: int, allowed: frozenset[str] | None = None

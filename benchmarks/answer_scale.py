@@ -27,7 +27,7 @@ from assistant.sentence_vectors import Encoder
 from assistant.settings import Settings
 from benchmarks import latency
 from benchmarks.common import folder_mb, rss_mb
-from benchmarks.synthetic import corpus_folder
+from benchmarks.synthetic import FORCE_NAMED, FORCES, corpus_folder
 
 DIM = 384
 CHUNKS_PER_DOCUMENT = 6.6  # the seed documents' average at 160 tokens a chunk
@@ -66,6 +66,15 @@ class HashedEmbedding(BaseEmbedding):
         return hashed_vectors(texts).tolist()
 
 
+def naming_a_force(limit: int) -> list[str]:
+    """Eval questions that name the seeds' force, each asked of another of the synthetic
+    corpus's forces in turn (a few thousand chunks apiece at 76k)."""
+    named = [q for q in latency.questions(10_000) if FORCE_NAMED.search(q)]
+    step = max(1, len(named) // limit)
+    picked = named[::step][:limit]
+    return [FORCE_NAMED.sub(FORCES[i % len(FORCES)], q) for i, q in enumerate(picked)]
+
+
 def measure(chunks: int, folder: Path, asked: list[str]) -> dict[str, Any]:
     """Build a synthetic index of about `chunks` chunks, then time questions on it."""
     documents = max(5, round(chunks / CHUNKS_PER_DOCUMENT))
@@ -93,6 +102,8 @@ def measure(chunks: int, folder: Path, asked: list[str]) -> dict[str, Any]:
         pipeline.ask(question)
         named[question] = round(time.perf_counter() - started, 2)
     out = latency.measure(pipeline, asked)
+    # Most questions over many forces name one, and so search only its documents' chunks.
+    out["naming_a_force"] = latency.measure(pipeline, naming_a_force(len(asked)))
     out.update(
         {
             "build_s": round(build, 1),

@@ -22,7 +22,7 @@ FORCES = (
     "South Yorkshire", "Staffordshire", "Suffolk", "Surrey", "Sussex", "Thames Valley",
     "Warwickshire", "West Mercia", "West Midlands", "West Yorkshire", "Wiltshire",
 )  # fmt: skip
-_FORCE = re.compile(r"Northamptonshire|Northants")
+FORCE_NAMED = re.compile(r"Northamptonshire|Northants")  # the seeds' force
 _YEAR = re.compile(r"\b(20[0-2]\d)\b")
 _FIGURE = re.compile(r"\b(?<![\d,.])(\d{1,3})(?![\d,.]*\d{3}\b)\b")
 
@@ -30,7 +30,7 @@ _FIGURE = re.compile(r"\b(?<![\d,.])(\d{1,3})(?![\d,.]*\d{3}\b)\b")
 def vary(text: str, rng: random.Random, force: str | None = None, shift: int = 0) -> str:
     """The text about another force, `shift` years later, with other figures."""
     force = force or rng.choice(FORCES)
-    text = _FORCE.sub(force, text)
+    text = FORCE_NAMED.sub(force, text)
     text = _YEAR.sub(partial(_shifted, shift), text)
     return _FIGURE.sub(lambda m: str(max(1, int(int(m.group(1)) * rng.uniform(0.5, 1.8)))), text)
 
@@ -72,7 +72,7 @@ def corpus_folder(target: Path, documents: int, seed: int = 0) -> Path:
         else:
             force, shift = rng.choice(FORCES), rng.randint(-6, 0)
             text = vary(source.read_text(encoding="utf-8"), rng, force, shift)
-            sidecar = _FORCE.sub(force, meta.read_text(encoding="utf-8"))
+            sidecar = FORCE_NAMED.sub(force, meta.read_text(encoding="utf-8"))
             sidecar = _YEAR.sub(partial(_shifted, shift), sidecar)
         (target / f"{stem}.txt").write_text(text, encoding="utf-8")
         (target / f"{stem}.meta.yaml").write_text(sidecar, encoding="utf-8")

@@ -277,3 +277,24 @@ def test_a_search_restricted_to_some_documents_ranks_every_chunk_of_theirs(
     assert [cid for cid, _ in hits] == chroma["ids"][0]
     for (_, similarity), distance in zip(hits, chroma["distances"][0], strict=True):
         assert similarity == pytest.approx(1 - distance, abs=1e-5)
+
+
+def test_a_filter_on_places_allows_the_chunks_of_exactly_their_documents(fake_pipeline):
+    """Found from the documents about each place (kept when the index opens), not by asking
+    every document: the same chunks as asking each, whatever the case of the place."""
+    from assistant.types import Filters
+
+    fake_pipeline.build()
+    reader = fake_pipeline.reader
+    places = sorted({p for d in reader.documents.values() for p in d.meta.places})
+    assert places
+    for filters in (
+        Filters(subjects=(places[0].upper(),)),
+        Filters(subjects=tuple(places)),
+        Filters(subjects=(places[0],), year_from=2019),
+        Filters(subjects=("Atlantis",)),
+    ):
+        asked_each = {cid for cid, c in reader.chunks.items() if filters.allows(reader.meta(c))}
+        assert reader.allowed_ids(filters) == asked_each
+    about = [d for d, doc in reader.documents.items() if doc.meta.places]
+    assert reader.about([p.lower() for p in places]) == about
