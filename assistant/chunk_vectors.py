@@ -75,7 +75,12 @@ class ChunkVectors:
             return []
         q = np.asarray(vector, dtype=np.float32)
         block = self.vectors[rows]
-        sims = (block @ q) / (np.linalg.norm(block, axis=1) * np.linalg.norm(q) + 1e-12)
-        best = np.argsort(-sims, kind="stable")[:k]
+        norms = np.sqrt(np.einsum("ij,ij->i", block, block)) * np.linalg.norm(q)
+        sims = (block @ q) / (norms + 1e-12)
+        k = min(k, sims.size)
+        kth = np.partition(sims, -k)[-k]
+        above = np.flatnonzero(sims > kth)
+        best = np.concatenate([above, np.flatnonzero(sims == kth)[: k - above.size]])
+        best = best[np.lexsort((best, -sims[best]))]
         ids = self.lexical.chunk_ids
         return [(ids[int(rows[i])], float(sims[i])) for i in best]
