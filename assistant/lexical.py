@@ -19,7 +19,8 @@ from bm25s import tokenization
 from assistant.kept import kept
 
 # The tokenizer settings llama-index's `BM25Retriever` used, which built the earlier
-# indexes: English stemming, English stopwords removed from the chunks (not the query).
+# indexes: English stemming, English stopwords removed (from the query too: that is
+# `bm25s.tokenize`'s default).
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 STOPWORDS = "en"
 IDS_FILE = "chunk_ids.json"
