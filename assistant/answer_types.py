@@ -5,6 +5,7 @@ person's name, a named body, the words an acronym stands for. Plain patterns, no
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
 from functools import lru_cache
@@ -427,20 +428,37 @@ def expansion(acronym: str, text: str) -> tuple[int, int] | None:
     return None
 
 
-def initialisms(text: str, longest: int = 8) -> set[str]:
-    """Every string of initials a run of the text's words spells, with or without its
-    function words: "Multi Agency Daily Risk Assessment" gives "MADRA", "Management of
-    Sexual or Violent Offenders" gives "MSVO" and "MOSOVO" does not, but it is written."""
-    tokens = [p for t in re.findall(r"[\w’'&-]+", text) for p in t.split("-") if p]
-    found: set[str] = set()
-    for i in range(len(tokens)):
-        every, content = "", ""
-        for token in tokens[i : i + longest]:
-            every += token[0].upper()
-            if token.lower() not in _FUNCTION:
-                content += token[0].upper()
-            found.update(x for x in (every, content) if len(x) >= 2)
-    return found
+_WORD_RUN = re.compile(r"[\w’'&]+")  # a word, hyphens splitting words
+
+
+class Initials:
+    """The initials of a text's words, to ask whether a run of up to `longest` of them
+    spells an acronym: every word's initial ("Multi Agency Daily Risk Assessment" spells
+    "MADRA", "Management of Sexual or Violent Offenders" "MOSOVO"), or only those of its
+    words other than function words (the latter also spells "MSVO"). Kept as two strings of
+    initials, one letter a word, so an acronym is sought as a substring: working out every
+    run's initials as a set took 140 s for 11,884 documents."""
+
+    def __init__(self, text: str, longest: int = 8) -> None:
+        tokens = _WORD_RUN.findall(text)
+        self.every = "".join(t[0].upper()[:1] for t in tokens)
+        content = [i for i, t in enumerate(tokens) if t.lower() not in _FUNCTION]
+        self.content = "".join(self.every[i] for i in content)
+        self.place = array("i", content)  # each content word's place among all words
+        self.longest = longest
+
+    def spell(self, acronym: str) -> bool:
+        n = len(acronym)
+        if not 2 <= n <= self.longest:
+            return False
+        if acronym in self.every:
+            return True
+        at = self.content.find(acronym)
+        while at != -1:
+            if self.place[at + n - 1] - self.place[at] < self.longest:
+                return True
+            at = self.content.find(acronym, at + 1)
+        return False
 
 
 def _spells(acronym: str, tokens: list[str]) -> bool:

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache, partial, reduce
 
 import numpy as np
 
-from assistant.answer_types import NOT_NAMES, TITLE_WORDS, initialisms
+from assistant.answer_types import NOT_NAMES, TITLE_WORDS, Initials
 from assistant.dates import MONTH_NAMES
 from assistant.kept import kept
 from assistant.query import Intent, question_sentence, without_possessive
@@ -75,7 +75,7 @@ class NameIndex:
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
         self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
-        self._initials: set[str] | None = None  # what runs of the documents' words spell
+        self._initials: list[Initials] | None = None  # of each document's words
         # Where each name is mentioned, once per name: questions keep naming the same forces,
         # people and bodies, and at scale a name's chunks are thousands (up to `_KEPT`).
         self._phrases: dict[tuple[str, ...], str | None] = {}
@@ -91,10 +91,9 @@ class NameIndex:
         if self.known(acronym):
             return True
         if self._initials is None:
-            self._initials = set().union(
-                *(initialisms(d.text) for d in self.reader.documents.values())
-            )
-        return acronym.replace("&", "") in self._initials
+            self._initials = [Initials(d.text) for d in self.reader.documents.values()]
+        spelled = acronym.replace("&", "")
+        return any(initials.spell(spelled) for initials in self._initials)
 
     def asked(self, intent: Intent) -> list[list[str]]:
         """The people and bodies the question names that the documents know, one list of

@@ -31,13 +31,14 @@ from benchmarks.synthetic import FORCE_NAMED, FORCES, corpus_folder
 
 DIM = 384
 CHUNKS_PER_DOCUMENT = 6.6  # the seed documents' average at 160 tokens a chunk
-# The first questions after opening that name a body, a person and an acronym: they read
-# the name index, the speller and the acronym glossary (stored with the index, or worked
-# out on first need by code before the word tables).
+# The first questions after opening that name a body, a person, an acronym and one the
+# documents never write: they read the name index, the speller, the acronym glossary and
+# (the last) what runs of the documents' words spell, worked out on first need.
 NAMED = (
     "What did the Safeguarding Children Board review find?",
     "What did Nick Adderley say about the inspection?",
     "What does MADRA stand for?",
+    "What did the PEEL inspection conclude about crime recording?",
 )
 
 
