@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.lexical import IDS_FILE, LexicalIndex
+from assistant.lexical import IDS_FILE, LexicalIndex, best
 
 FILE = "chunk_vectors.npy"
 _BATCH = 5000  # ids a Chroma `get` is asked for at once
@@ -77,10 +77,5 @@ class ChunkVectors:
         block = self.vectors[rows]
         norms = np.sqrt(np.einsum("ij,ij->i", block, block)) * np.linalg.norm(q)
         sims = (block @ q) / (norms + 1e-12)
-        k = min(k, sims.size)
-        kth = np.partition(sims, -k)[-k]
-        above = np.flatnonzero(sims > kth)
-        best = np.concatenate([above, np.flatnonzero(sims == kth)[: k - above.size]])
-        best = best[np.lexsort((best, -sims[best]))]
         ids = self.lexical.chunk_ids
-        return [(ids[int(rows[i])], float(sims[i])) for i in best]
+        return [(ids[int(rows[i])], float(sims[i])) for i in best(sims, k)]

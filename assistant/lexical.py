@@ -102,14 +102,7 @@ class LexicalIndex:
         if not at.size or not known:
             return []
         scores = self.bm25.get_scores_from_ids(known)[at]
-        k = min(k, at.size)
-        # The k best, equal scores in the index's order (so a question always gets the
-        # same passages): those above the k-th score, then the first of those equal to it.
-        kth = np.partition(scores, -k)[-k]
-        above = np.flatnonzero(scores > kth)
-        best = np.concatenate([above, np.flatnonzero(scores == kth)[: k - above.size]])
-        best = best[np.lexsort((best, -scores[best]))]
-        return [(ids[int(at[i])], float(scores[i])) for i in best if scores[i] > 0]
+        return [(ids[int(at[i])], float(scores[i])) for i in best(scores, k) if scores[i] > 0]
 
     def rows(self, allowed: frozenset[str]) -> np.ndarray:
         """The index rows of the allowed chunks, sorted; kept for the last few sets asked
@@ -120,6 +113,19 @@ class LexicalIndex:
     def _rows_now(self, allowed: frozenset[str]) -> np.ndarray:
         found = (i for i in map(self.positions.get, allowed) if i is not None)
         return np.sort(np.fromiter(found, dtype=np.int64))
+
+
+def best(scores: np.ndarray, k: int) -> np.ndarray:
+    """The places of the `k` highest scores, best first, equal scores in the order given (so
+    a question always gets the same passages): those above the k-th score, then the first
+    of those equal to it. Picked, not sorted: a filter may allow thousands."""
+    k = min(k, scores.size)
+    if not k:
+        return np.zeros(0, dtype=np.int64)
+    kth = np.partition(scores, -k)[-k]
+    above = np.flatnonzero(scores > kth)
+    found = np.concatenate([above, np.flatnonzero(scores == kth)[: k - above.size]])
+    return found[np.lexsort((found, -scores[found]))]
 
 
 def _old_ids(corpus: Path) -> Iterator[str]:

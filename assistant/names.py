@@ -152,16 +152,11 @@ class NameIndex:
     def _documents_of_rows(self) -> tuple[list[str], np.ndarray]:
         """The document ids, and for each chunk row of the word tables its document's
         ordinal among them."""
-        ordinal, chunks, rows = self._document_ordinal, self.reader.chunks, self.tables.chunk_ids
+        ordinal, chunks, rows = self.reader.ordinal, self.reader.chunks, self.tables.chunk_ids
         of_row = np.fromiter(
             (ordinal[chunks[cid].doc_id] for cid in rows), dtype=np.int64, count=len(rows)
         )
         return list(ordinal), of_row
-
-    @cached_property
-    def _document_ordinal(self) -> dict[str, int]:
-        """Each document's ordinal, in the reader's order."""
-        return {d: i for i, d in enumerate(self.reader.documents)}
 
     def unmentioned(self, names: list[list[str]], doc: Document) -> int:
         """How many of the names the document never mentions."""
@@ -172,7 +167,7 @@ class NameIndex:
         what it is named by? A word of the name, or an acronym one extends, in a chunk of
         it says so from the word tables, without reading its text: its chunks hold every
         word of the text but a list's "(a)", whose one letter no chunk keeps."""
-        ordinal = self._document_ordinal[doc.doc_id]
+        ordinal = self.reader.ordinal[doc.doc_id]
         if _holds_row(
             kept(self._naming_documents, tuple(name), self._documents_naming, _KEPT), ordinal
         ):

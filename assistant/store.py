@@ -237,10 +237,11 @@ class IndexReader:
     def about(self, places: Iterable[str]) -> list[str]:
         """The documents about any of these places (any case), in the index's order."""
         found = {d for p in places for d in self._about.get(p.lower(), ())}
-        return sorted(found, key=self._order.__getitem__)
+        return sorted(found, key=self.ordinal.__getitem__)
 
     @cached_property
-    def _order(self) -> dict[str, int]:
+    def ordinal(self) -> dict[str, int]:
+        """Each document's ordinal, in the index's order."""
         return {doc_id: i for i, doc_id in enumerate(self.documents)}
 
     @cached_property

@@ -119,7 +119,9 @@ def test_a_document_mentions_a_name_its_chunks_do_not_hold():
     meta = DocumentMeta(doc_id="d", title="Heart news")
     doc = Document(meta=meta, text=text, sha256="0")
     chunks = chunk_document(doc, max_tokens=8, overlap=0, id_prefix="d")
-    reader = SimpleNamespace(chunks={c.chunk_id: c for c in chunks}, documents={"d": doc})
+    reader = SimpleNamespace(
+        chunks={c.chunk_id: c for c in chunks}, documents={"d": doc}, ordinal={"d": 0}
+    )
     names = NameIndex(reader, WordTables.build(chunks))  # type: ignore[arg-type]
     assert len(names.tables.word_rows("x")) == 0 and len(names.tables.word_rows("heart")) == 0
     assert names.unmentioned([["X"], ["Heart"], ["Staff"]], doc) == 0
