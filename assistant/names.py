@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache, partial, reduce
 
 import numpy as np
 
-from assistant.answer_types import NOT_NAMES, TITLE_WORDS, Initials
+from assistant.answer_types import NOT_NAMES, TITLE_WORDS
 from assistant.dates import MONTH_NAMES
 from assistant.kept import kept
 from assistant.query import Intent, question_sentence, without_possessive
@@ -75,7 +75,6 @@ class NameIndex:
         self._meta_words = {w.lower() for d in docs for w in words(d.meta.naming())}
         self._doc_words: dict[str, Mentions] = {}  # document id: the names it uses
         self._last: tuple[Intent, list[list[str]]] | None = None  # ranked, then doubted
-        self._initials: list[Initials] | None = None  # of each document's words
         # Where each name is mentioned, once per name: questions keep naming the same forces,
         # people and bodies, and at scale a name's chunks are thousands (up to `_KEPT`).
         self._phrases: dict[tuple[str, ...], str | None] = {}
@@ -90,10 +89,7 @@ class NameIndex:
         """Do the documents use the acronym, or spell it out as a run of words?"""
         if self.known(acronym):
             return True
-        if self._initials is None:
-            self._initials = [Initials(d.text) for d in self.reader.documents.values()]
-        spelled = acronym.replace("&", "")
-        return any(initials.spell(spelled) for initials in self._initials)
+        return self.reader.tables.initials.spell(acronym.replace("&", ""))
 
     def asked(self, intent: Intent) -> list[list[str]]:
         """The people and bodies the question names that the documents know, one list of

@@ -1,7 +1,8 @@
 """The corpus's word tables, worked out when the index is built and stored in its
 generation (`gen-N/words/`): which chunks use each word (for the name index), word-stem
 document frequencies, words written in lower case, the acronyms chunks spell out, the
-names the speller knows, who each document quotes, and the years the documents mention.
+initials of the documents' words (for acronyms no chunk writes), the names the speller
+knows, who each document quotes, and the years the documents mention.
 Opening an index reads them; what they mean for a question is for `names`, `evidence`,
 `attribution`, `abstain` and `spelling` to say.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer_types import expansion
+from assistant.answer_types import Initials, expansion
 from assistant.attribution import Quotations, openings
 from assistant.dates import doc_years
 from assistant.evidence import CorpusStats
@@ -198,6 +199,11 @@ def corpus_speller(documents: Mapping[str, Document]) -> NameSpeller:
     return NameSpeller.of_texts(d.text for d in documents.values())
 
 
+def corpus_initials(documents: Mapping[str, Document]) -> Initials:
+    """The initials of the documents' words, to ask whether they spell out an acronym."""
+    return Initials.of_texts(d.text for d in documents.values())
+
+
 def _text_key(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
@@ -237,6 +243,10 @@ def save_tables(
     (out / "glossary.json").write_text(json.dumps(acronym_index(chunks)), encoding="utf-8")
     speller = corpus_speller(documents).to_json()
     (out / "speller.json").write_text(json.dumps(speller), encoding="utf-8")
+    initials = corpus_initials(documents)
+    strings = {"every": initials.every, "content": initials.content}
+    (out / "initials.json").write_text(json.dumps(strings), encoding="utf-8")
+    (out / "initials.gaps").write_bytes(initials.gaps)
     stamp = {"code": tables_id(), "chunks": _chunks_key(c.chunk_id for c in chunks)}
     (out / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
 
@@ -306,3 +316,13 @@ class CorpusTables:
             return NameSpeller.from_json(self._read("speller.json"))
         self.worked_out.append("speller")
         return corpus_speller(self.documents)
+
+    @cached_property
+    def initials(self) -> Initials:
+        """The initials of the documents' words (`corpus_initials`)."""
+        if self._folder:
+            strings = self._read("initials.json")
+            gaps = (self._folder / "initials.gaps").read_bytes()
+            return Initials(strings["every"], strings["content"], gaps)
+        self.worked_out.append("initials")
+        return corpus_initials(self.documents)

@@ -193,9 +193,16 @@ def test_a_purpose_is_an_aim_not_the_occasion():
 
 
 def test_an_acronym_is_spelled_by_the_initials_of_a_run_of_words():
-    spelled = Initials("the Multi Agency Daily Risk Assessment and the Management of Offenders")
+    text = "the Multi Agency Daily Risk Assessment and the Management of Offenders"
+    spelled = Initials.of_texts([text])
     assert all(map(spelled.spell, ["MADRA", "MO", "MOO", "TMADRA", "MADRAATMOO"[:8]]))
     assert not any(map(spelled.spell, ["PEEL", "MADRAATMOO", "M", "ADRM"]))
+
+
+def test_a_run_of_words_that_spells_an_acronym_lies_within_one_document():
+    spelled = Initials.of_texts(["the Multi Agency", "Daily Risk Assessment"])
+    assert spelled.spell("TMA") and spelled.spell("DRA")
+    assert not spelled.spell("MADRA") and not spelled.spell("MA|DRA")
 
 
 def _every_run_spells(text: str, longest: int = 8) -> set[str]:
@@ -216,7 +223,7 @@ def test_acronyms_spelled_are_those_every_run_of_words_spells():
     """Every string of initials that some run of up to 8 of the seed documents' words
     spells, and no other (the strings of a run one word longer, and of letters shuffled)."""
     for doc in load_corpus(CORPUS).documents:
-        runs, spelled = _every_run_spells(doc.text), Initials(doc.text)
+        runs, spelled = _every_run_spells(doc.text), Initials.of_texts([doc.text])
         assert all(spelled.spell(x) for x in runs)
         longer = {x + "Q" for x in runs if len(x) < 8} | {x[::-1] for x in runs}
         assert not any(spelled.spell(x) for x in longer - runs)

@@ -15,7 +15,7 @@ from assistant.attribution import openings, quotations
 from assistant.dates import doc_years
 from assistant.pipeline import Pipeline
 from assistant.spelling import NameSpeller
-from assistant.word_tables import FOLDER, WordTables, acronym_index
+from assistant.word_tables import FOLDER, WordTables, acronym_index, corpus_initials
 
 pytestmark = pytest.mark.unit
 
@@ -24,6 +24,7 @@ QUESTIONS = (
     "What did the Safeguarding Children Board review find?",
     "What did Nick Adderly say about the inspection?",  # put right by the speller
     "What does MADRA stand for?",
+    "What did the PEEL inspection conclude?",  # an acronym no document writes or spells
     # Quoted paragraphs below the attribution that names her: who the documents quote.
     "Who said the force was working hard to deal with a legacy of long-term under-funding?",
 )
@@ -74,7 +75,8 @@ def test_a_reopened_index_answers_named_questions_without_reading_every_chunk(fa
     for path in _stored(fake_pipeline).iterdir():
         path.unlink()
     worked = _ask_afresh(fake_pipeline)
-    assert sorted(worked["worked_out"]) == ["glossary", "quotes", "speller", "words", "years"]  # type: ignore[arg-type]
+    worked_out = sorted(worked["worked_out"])  # type: ignore[arg-type]
+    assert worked_out == ["glossary", "initials", "quotes", "speller", "words", "years"]
     assert worked["answers"] == fresh["answers"]
     assert "Multi Agency Daily Risk Assessment" in json.dumps(fresh["answers"])
     quoted = fresh["answers"][-1]  # type: ignore[index]
@@ -101,6 +103,8 @@ def test_the_stored_tables_are_those_worked_out_from_the_chunks(fake_pipeline):
     for doc in reader.documents.values():
         assert quotes.of(doc.doc_id, doc.text) == quotations(doc.text, lowercase)
     assert reader.tables.years == set().union(*map(doc_years, reader.documents.values()))
+    initials = corpus_initials(reader.documents)
+    assert vars(reader.tables.initials) == vars(initials) and initials.spell("MADRA")
 
 
 def test_a_build_that_adds_a_document_updates_the_tables(fake_pipeline, corpus_dir, monkeypatch):
