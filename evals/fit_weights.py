@@ -42,6 +42,9 @@ from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]
 OOF_PATH = Path("evals/reader-oof.json.gz")
+# The development set's tune questions: the first batch, and the second, written by four
+# more people from the same documents (`cases-2.yaml`).
+DEV_TUNE = (Path("evals/dev/cases.yaml"), Path("evals/dev/cases-2.yaml"))
 
 
 class OutOfFold:
@@ -183,13 +186,10 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
         pipeline.build()
         pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
         folds = fold_of(dev_dir / "folds.yaml")
-        for fold in sorted(set(folds.values()) - {"locked"}):
-            cases = [
-                c
-                for c in load_cases(dev_dir / "cases.yaml")
-                if folds.get(c.force or "", folds[""]) == fold
-            ]
-            sets.append((f"dev-{fold}", pipeline, cases))
+        for path in DEV_TUNE:
+            for fold in sorted(set(folds.values()) - {"locked"}):
+                cases = [c for c in load_cases(path) if folds.get(c.force or "", folds[""]) == fold]
+                sets.append((f"{path.stem.replace('cases', 'dev')}-{fold}", pipeline, cases))
     return sets
 
 

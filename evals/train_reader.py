@@ -175,7 +175,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", action="store_true", help="also write out-of-fold similarities")
     parser.add_argument("--dev", action="store_true", help="train on the dev tune folds too")
-    parser.add_argument("--without", help="train one adapter without this group (dev-A, ...)")
+    parser.add_argument(
+        "--without", help="train one adapter without these groups (dev-A, or dev-C,dev-2-C)"
+    )
     parser.add_argument("--out", type=Path, default=ADAPTER_PATH, help="where to write it")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -188,9 +190,10 @@ def main() -> int:
         data += [ex if name == "seed" else replace(ex, group=name) for ex in found]
     print(f"{len(data)} answerable tune cases with a fact-bearing candidate", file=sys.stderr)
     if args.without:
-        if args.without not in {ex.group for ex in data}:
+        left_out = set(args.without.split(","))
+        if left_out - {ex.group for ex in data}:
             parser.error(f"no group {args.without}: {sorted({ex.group for ex in data})}")
-        data = [ex for ex in data if ex.group != args.without]
+        data = [ex for ex in data if ex.group not in left_out]
     t = time.time()
     save(train(data), args.out, len(data))
     print(f"adapter written to {args.out} ({time.time() - t:.0f} s)", file=sys.stderr)

@@ -110,3 +110,18 @@ def test_the_committed_gate_fails_loudly_when_retrieval_breaks(seed_index, monke
     assert "regressed: case-files-reviewed-2019 (abstained)" in err
     assert "answer: The documents do not answer this question." in err
     assert "eval gate failed" in err
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", ["cases.yaml", "cases-2.yaml"])
+def test_every_development_tune_fact_is_in_its_document_word_for_word(name, capsys):
+    """A fact mistyped in a development question would score a right answer as wrong."""
+    import importlib.util
+
+    path = ROOT / "evals" / "dev" / "check_cases.py"
+    spec = importlib.util.spec_from_file_location("check_cases", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(str(ROOT / "evals" / "dev" / name)) == 0, capsys.readouterr().out
+    assert " 0 problems" in capsys.readouterr().out
