@@ -6,12 +6,12 @@ tune and held-out splits apart. Rendering and the regression gate are in `evalre
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, model_validator
 
@@ -229,15 +229,24 @@ def best_threshold(rows: Sequence[tuple[float, bool, bool]], slack: int = 1) -> 
     """Given (confidence, answerable, correct if answered) per case: the cut that passes
     the most cases (answered correctly, or abstained when unanswerable). Among cuts within
     `slack` cases of the best, the one furthest from any case wins: a threshold on a knife
-    edge between two tune cases would not carry over to new questions."""
-    levels = sorted({c for c, _, _ in rows})
-    scored = []
-    for low, high in itertools.pairwise(levels):
-        cut = (low + high) / 2
-        passed = sum((c >= cut and ok) if answerable else c < cut for c, answerable, ok in rows)
-        scored.append((passed, high - low, cut))
-    if not scored:
+    edge between two tune cases would not carry over to new questions. (Counted over the
+    distinct confidences in numpy: the penalty grid of `evals/fit_weights.py` asks this
+    15,625 times.)"""
+    if not rows:
         return 0.0, 0
-    most = max(p for p, _, _ in scored)
-    passed, _, cut = max((s for s in scored if s[0] >= most - slack), key=lambda s: s[1])
-    return round(cut, 4), passed
+    confidence = np.array([c for c, _, _ in rows], dtype=np.float64)
+    levels, at = np.unique(confidence, return_inverse=True)
+    if len(levels) < 2:
+        return 0.0, 0
+    right = np.array([answerable and ok for _, answerable, ok in rows])
+    refusable = np.array([not answerable for _, answerable, _ in rows])
+    answered_right = np.bincount(at, weights=right, minlength=len(levels))
+    refused_right = np.bincount(at, weights=refusable, minlength=len(levels))
+    # The cut between levels i and i + 1 answers every case above level i.
+    above = np.cumsum(answered_right[::-1])[::-1][1:]
+    below = np.cumsum(refused_right)[:-1]
+    passed = (above + below).astype(int)
+    gaps = np.diff(levels)
+    eligible = passed >= passed.max() - slack
+    i = int(np.argmax(np.where(eligible, gaps, -np.inf)))  # the first of the widest
+    return round(float((levels[i] + levels[i + 1]) / 2), 4), int(passed[i])

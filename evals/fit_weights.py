@@ -141,12 +141,13 @@ def calibrate_abstention(
     guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
     grid = [0.0, 0.5, 1.0, 2.0, 3.0]
     best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
+    scores = np.array([s for s, _, _, _ in rows])
+    doubts = np.array([d for _, d, _, _ in rows]).reshape(len(rows), len(DOUBTS))
     for penalties in itertools.product(grid, repeat=len(DOUBTS)):
-        scored = [
-            (s - float(np.dot(penalties, d)), answerable, ok) for s, d, answerable, ok in rows
-        ]
+        adjusted = scores - doubts @ np.array(penalties)
+        scored = [(c, a, ok) for c, (_, _, a, ok) in zip(adjusted.tolist(), rows, strict=True)]
         cut, passed = best_threshold(scored)
-        margin = min(abs(c - cut) for c, _, _ in scored)
+        margin = float(np.min(np.abs(adjusted - cut)))
         if (passed, round(margin, 1), sum(penalties)) > best[:3]:
             best = (passed, round(margin, 1), sum(penalties), penalties, cut)
     return best[0], best[3], best[4]

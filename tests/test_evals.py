@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -95,6 +96,39 @@ def test_the_threshold_prefers_a_wide_gap_over_a_knife_edge():
             (1.0, True, True), (1.5, True, True)]  # fmt: skip
     cut, passed = best_threshold(rows)
     assert 0.2 < cut < 0.9 and passed == 5  # not 0.975, which passes 6 by a hair
+
+
+def _threshold_case_by_case(rows, slack=1):
+    """`best_threshold` as first written: every cut tried against every case."""
+    levels = sorted({c for c, _, _ in rows})
+    scored = []
+    for low, high in itertools.pairwise(levels):
+        cut = (low + high) / 2
+        passed = sum((c >= cut and ok) if answerable else c < cut for c, answerable, ok in rows)
+        scored.append((passed, high - low, cut))
+    if not scored:
+        return 0.0, 0
+    most = max(p for p, _, _ in scored)
+    passed, _, cut = max((s for s in scored if s[0] >= most - slack), key=lambda s: s[1])
+    return round(cut, 4), passed
+
+
+@pytest.mark.unit
+def test_the_threshold_is_the_one_trying_every_cut_finds():
+    import random
+
+    rnd = random.Random(0)
+    for n in (0, 1, 2, 3, 10, 200):
+        for _ in range(30):
+            rows = [
+                (
+                    round(rnd.uniform(0, 3), rnd.choice([1, 3])),
+                    rnd.random() < 0.7,
+                    rnd.random() < 0.8,
+                )
+                for _ in range(n)
+            ]
+            assert best_threshold(rows) == _threshold_case_by_case(rows), rows
 
 
 @pytest.mark.integration
