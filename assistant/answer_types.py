@@ -4,6 +4,7 @@ person's name, a named body, the words an acronym stands for. Plain patterns, no
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import replace
@@ -458,7 +459,7 @@ class Initials:
             places = [i for i, t in enumerate(tokens) if t.lower() not in _FUNCTION]
             every.append(initials)
             content.append("".join(initials[i] for i in places))
-            gaps += bytes(min(255, b - a) for a, b in zip([-1, *places], places, strict=False))
+            gaps += bytes(min(255, b - a) for a, b in itertools.pairwise([-1, *places]))
             gaps.append(0)  # the separator's
         return cls("|".join(every), "|".join(content), bytes(gaps[:-1]), longest)
 

@@ -232,14 +232,20 @@ def best_threshold(rows: Sequence[tuple[float, bool, bool]], slack: int = 1) -> 
     edge between two tune cases would not carry over to new questions. (Counted over the
     distinct confidences in numpy: the penalty grid of `evals/fit_weights.py` asks this
     15,625 times.)"""
-    if not rows:
-        return 0.0, 0
     confidence = np.array([c for c, _, _ in rows], dtype=np.float64)
+    right = np.array([answerable and ok for _, answerable, ok in rows], dtype=bool)
+    refusable = np.array([not answerable for _, answerable, _ in rows], dtype=bool)
+    return best_cut(confidence, right, refusable, slack)
+
+
+def best_cut(
+    confidence: np.ndarray, right: np.ndarray, refusable: np.ndarray, slack: int = 1
+) -> tuple[float, int]:
+    """`best_threshold` over arrays: each case's confidence, whether answering it is right,
+    and whether refusing it is."""
     levels, at = np.unique(confidence, return_inverse=True)
     if len(levels) < 2:
         return 0.0, 0
-    right = np.array([answerable and ok for _, answerable, ok in rows])
-    refusable = np.array([not answerable for _, answerable, _ in rows])
     answered_right = np.bincount(at, weights=right, minlength=len(levels))
     refused_right = np.bincount(at, weights=refusable, minlength=len(levels))
     # The cut between levels i and i + 1 answers every case above level i.

@@ -33,7 +33,7 @@ import numpy as np
 from assistant.abstain import DOUBTS
 from assistant.answer import AnswerConfig, SimilarityModel
 from assistant.evalcli import fold_of
-from assistant.evals import Case, best_threshold, converse, fact_present, load_cases
+from assistant.evals import Case, best_cut, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
 from assistant.pipeline import Pipeline
 from assistant.query import Intent, analyse
@@ -44,7 +44,7 @@ Ranking = list[tuple[np.ndarray, np.ndarray]]
 OOF_PATH = Path("evals/reader-oof.json.gz")
 # The development set's tune questions: the first batch, and the second, written by four
 # more people from the same documents (`cases-2.yaml`).
-DEV_TUNE = (Path("evals/dev/cases.yaml"), Path("evals/dev/cases-2.yaml"))
+DEV_TUNE = {"dev": Path("evals/dev/cases.yaml"), "dev-2": Path("evals/dev/cases-2.yaml")}
 
 
 class OutOfFold:
@@ -135,7 +135,7 @@ def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untype
 def calibrate_abstention(
     rows: list[tuple[float, list[float], bool, bool]],
 ) -> tuple[int, tuple[float, ...], float]:
-    """Grid search of the doubt penalties; for each, the threshold `best_threshold` picks.
+    """Grid search of the doubt penalties; for each, the threshold `best_cut` picks.
     Most tune cases passed wins; ties go to the widest margin around the threshold, then
     to larger penalties: a doubt that costs no tune case keeps its full weight, since it
     guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
@@ -143,10 +143,11 @@ def calibrate_abstention(
     best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
     scores = np.array([s for s, _, _, _ in rows])
     doubts = np.array([d for _, d, _, _ in rows]).reshape(len(rows), len(DOUBTS))
+    right = np.array([a and ok for _, _, a, ok in rows], dtype=bool)
+    refusable = np.array([not a for _, _, a, _ in rows], dtype=bool)
     for penalties in itertools.product(grid, repeat=len(DOUBTS)):
         adjusted = scores - doubts @ np.array(penalties)
-        scored = [(c, a, ok) for c, (_, _, a, ok) in zip(adjusted.tolist(), rows, strict=True)]
-        cut, passed = best_threshold(scored)
+        cut, passed = best_cut(adjusted, right, refusable)
         margin = float(np.min(np.abs(adjusted - cut)))
         if (passed, round(margin, 1), sum(penalties)) > best[:3]:
             best = (passed, round(margin, 1), sum(penalties), penalties, cut)
@@ -187,10 +188,10 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
         pipeline.build()
         pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
         folds = fold_of(dev_dir / "folds.yaml")
-        for path in DEV_TUNE:
+        for batch, path in DEV_TUNE.items():
             for fold in sorted(set(folds.values()) - {"locked"}):
                 cases = [c for c in load_cases(path) if folds.get(c.force or "", folds[""]) == fold]
-                sets.append((f"{path.stem.replace('cases', 'dev')}-{fold}", pipeline, cases))
+                sets.append((f"{batch}-{fold}", pipeline, cases))
     return sets
 
 
