@@ -8,10 +8,10 @@ checked (`citations.checked`) before it is returned.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -43,37 +43,68 @@ _LABEL_KINDS = ("title", "name")
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    # Calibrated on the eval set's tune split with `python evals/fit_weights.py` (which
-    # also fits the penalties below, on the reader model's out-of-fold similarities);
-    # `assistant eval --calibrate` re-checks the threshold.
+    # How sure the answerer is that the corpus answers: the log-odds that the best sentence
+    # holds the answer, from a logistic regression (`python evals/fit_weights.py`) on the
+    # tune cases of the seed set and the development set's two tune batches, with the
+    # reader model's out-of-fold similarities, of what `confidence_inputs` gives. Below the
+    # threshold (fitted with it, for the most tune cases passed) the answerer abstains;
+    # `assistant eval --calibrate` re-checks it.
     abstain_threshold: float = 2.356
+    bias: float = 0.0
+    score_weight: float = 1.0  # the best sentence's score
+    lead_weight: float = 0.0  # its lead over the second best
+    spread_weight: float = 0.0  # its lead over the fifth
+    # What suggests the corpus cannot answer (`abstain.Doubter`), each lowering it by:
+    unknown_word_penalty: float = 5.0  # per question name or year the corpus lacks
+    absent_name_penalty: float = 3.0  # the question names what the best source never does
+    missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
+    tense_penalty: float = 2.0  # a plan for what happened, or a past event for what is to come
+    unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
+    other_subject_penalty: float = 3.0  # it gives that of another year or another team
     max_statements: int = 3
     # A further statement scores within this of the best. Chosen on the tune split with
     # out-of-fold reader similarities: 0.3 / 0.5 / 0.7 / 0.9 gave 73.9% / 75.9% / 77.5% /
     # 77.9% of answerable cases right at 36 / 41 / 50 / 60 median words.
     extra_margin: float = 0.7
     duplicate_similarity: float = 0.86  # cosine above which two sentences say the same
-    # What lowers confidence that the corpus answers at all:
-    # Per question name or year the corpus lacks. Raised from the seed fit's 2.0: on the
-    # development set's tune folds every such question (6 of 191, all naming a force with
-    # no documents) is unanswerable, and at 2.0 all six were answered from another force.
-    unknown_word_penalty: float = 5.0
-    absent_name_penalty: float = 3.0  # the question names what the best source never does
-    missing_type_penalty: float = 3.0  # times how far the best sentence is from the kind asked
-    tense_penalty: float = 2.0  # a plan for what happened, or a past event for what is to come
-    unrelated_penalty: float = 3.0  # the best sentence is barely about the question at all
-    other_subject_penalty: float = 3.0  # it gives that of another year or another team
 
     def penalties(self) -> dict[str, float]:
         """Each doubt's penalty, by the doubt's name (`abstain.DOUBTS`)."""
-        return {
-            "unknown_words": self.unknown_word_penalty,
-            "absent_name": self.absent_name_penalty,
-            "missing_type": self.missing_type_penalty,
-            "tense": self.tense_penalty,
-            "unrelated": self.unrelated_penalty,
-            "other_subject": self.other_subject_penalty,
-        }
+        return {doubt: getattr(self, name) for doubt, name in _PENALTIES.items()}
+
+    def weights(self) -> dict[str, float]:
+        """The weight of each of `confidence_inputs`, by name."""
+        leads = {"score": self.score_weight, "lead": self.lead_weight, "spread": self.spread_weight}
+        return leads | {k: -v for k, v in self.penalties().items()}
+
+    def with_weights(
+        self, bias: float, weights: dict[str, float], threshold: float
+    ) -> AnswerConfig:
+        """This config with another confidence (weights by `confidence_inputs` name)."""
+        changes: dict[str, Any] = {f"{k}_weight": weights[k] for k in ("score", "lead", "spread")}
+        changes |= {name: -weights[doubt] for doubt, name in _PENALTIES.items()}
+        return replace(self, bias=bias, abstain_threshold=threshold, **changes)
+
+
+_PENALTIES = {
+    "unknown_words": "unknown_word_penalty",
+    "absent_name": "absent_name_penalty",
+    "missing_type": "missing_type_penalty",
+    "tense": "tense_penalty",
+    "unrelated": "unrelated_penalty",
+    "other_subject": "other_subject_penalty",
+}
+
+
+def confidence_inputs(ranked: Sequence[Candidate], doubts: dict[str, float]) -> dict[str, float]:
+    """What the confidence is worked out from: the best sentence's score, how far it leads
+    the second and the fifth (a clear winner against a crowd of near-equals), and the
+    doubts about it."""
+
+    def nth(i: int) -> float:
+        return ranked[min(i, len(ranked) - 1)].score
+
+    return {"score": nth(0), "lead": nth(0) - nth(1), "spread": nth(0) - nth(4)} | doubts
 
 
 def _asks_label(intent: Intent) -> bool:
@@ -136,7 +167,7 @@ class ExtractiveAnswerer:
     ) -> Answer:
         about = filters.subjects if filters else ()
         ranked = self.rank(intent, passages, question_vector, filters)
-        confidence = self.confidence(intent, ranked[0]) if ranked else 0.0
+        confidence = self.confidence(intent, ranked) if ranked else 0.0
         if confidence < self.config.abstain_threshold:
             return abstention(question, searched_for, passages, self.reader, confidence, about)
         statements, citations = self._compose(ranked)
@@ -267,11 +298,11 @@ class ExtractiveAnswerer:
         shared = set(intent.terms) & set(content_stems(label.text)) - title
         return any(not date_term(t) and self.stats.df.get(t, 0) < self.stats.n / 2 for t in shared)
 
-    def confidence(self, intent: Intent, best: Candidate) -> float:
-        """The best sentence's score, less what suggests the corpus cannot answer."""
-        penalties = self.config.penalties()
-        doubts = self.doubter.doubts(intent, best)
-        return best.score - sum(penalties[k] * v for k, v in doubts.items())
+    def confidence(self, intent: Intent, ranked: Sequence[Candidate]) -> float:
+        """How sure it is that the best sentence answers (`AnswerConfig`)."""
+        inputs = confidence_inputs(ranked, self.doubter.doubts(intent, ranked[0]))
+        weights = self.config.weights()
+        return self.config.bias + sum(weights[k] * v for k, v in inputs.items())
 
     def vectors(self, texts: Sequence[str]) -> list[list[float]]:
         """The embedder's vectors of texts, cached (sentences recur across questions)."""

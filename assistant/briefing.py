@@ -41,7 +41,7 @@ def make_briefing(
     passages = retriever.search(topic, vector=vector, years=intent.years)
     extractive = pipeline.extractive
     ranked = extractive.rank(intent, passages, vector, filters)
-    if not ranked or extractive.confidence(intent, ranked[0]) < extractive.config.abstain_threshold:
+    if not ranked or extractive.confidence(intent, ranked) < extractive.config.abstain_threshold:
         reason = "The documents do not say enough about this topic to brief on it."
         return Briefing(topic=topic, sections=(), citations=(), empty_reason=reason)
     sections, citations = _sections(_pick(ranked, cfg))

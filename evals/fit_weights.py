@@ -5,8 +5,9 @@ are never read.
    sentences of the final turn are labelled by whether they hold a required fact, and a
    conditional-logit model (softmax over a case's candidates) learns which features pick
    the right sentence.
-2. Abstention (`AnswerConfig` penalties and threshold): a logistic regression of
-   "the corpus answers this" on the best sentence's score and the doubts about it.
+2. Abstention (`AnswerConfig`'s confidence and threshold): a logistic regression of "the
+   forced answer is right" on the best sentence's score, its lead over the others and
+   the doubts about it (`answer.confidence_inputs`), each set also scored fitted without it.
 
 Prints the values to paste into `assistant/evidence.py` and `assistant/answer.py`, with
 in-sample and cross-validated figures. The reader model's similarity (the `answers`
@@ -20,18 +21,17 @@ flatter it.
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import DOUBTS
-from assistant.answer import AnswerConfig, SimilarityModel
+from assistant.answer import AnswerConfig, SimilarityModel, confidence_inputs
 from assistant.evalcli import fold_of
 from assistant.evals import Case, best_cut, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
@@ -113,65 +113,55 @@ def fit_ranking(data: Ranking, w: np.ndarray, l2: float = 0.05) -> np.ndarray:
     return w
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> np.ndarray:
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(xb @ w)))
-        grad = xb.T @ (y - p) / len(y) - l2 * np.r_[w[:-1], 0]
-        w += 0.1 * grad
-    return w
+Rows = list[tuple[dict[str, float] | None, bool, bool]]  # inputs, answerable, answered right
 
 
-def cross_validated(items: list, fit, score) -> float:  # type: ignore[no-untyped-def]
-    results = []
-    for k in range(5):
-        train = [d for i, d in enumerate(items) if i % 5 != k]
-        test = [d for i, d in enumerate(items) if i % 5 == k]
-        results += score(test, fit(train))
-    return float(np.mean(results))
+def fit_confidence(rows: Rows, l2: float = 0.01) -> AnswerConfig:
+    """A logistic regression of "the forced answer is right" on `confidence_inputs`
+    (standardised, then put back on their own scales), and the threshold on its log-odds
+    that passes the most cases: an answer right, or a near miss refused. A case with
+    nothing to quote is refused whatever the threshold."""
+    names = list(AnswerConfig().weights())
+    kept = [(x, a, ok) for x, a, ok in rows if x is not None]
+    x = np.array([[inputs[n] for n in names] for inputs, _, _ in kept])
+    right = np.array([a and ok for _, a, ok in kept], dtype=bool)
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    for _ in range(3000):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        w += 0.5 * (z.T @ (right - p) / len(z) - l2 * np.r_[w[:-1], 0])
+    weights = {n: round(float(v), 3) for n, v in zip(names, w[:-1] / sd, strict=True)}
+    bias = round(float(w[-1] - np.dot(w[:-1], mu / sd)), 3)
+    config = AnswerConfig().with_weights(bias, weights, 0.0)
+    refusable = np.array([not a for _, a, _ in kept])
+    cut, _ = best_cut(confidences(kept, config), right, refusable)
+    return replace(config, abstain_threshold=cut)
 
 
-def calibrate_abstention(
-    rows: list[tuple[float, list[float], bool, bool]],
-) -> tuple[int, tuple[float, ...], float]:
-    """Grid search of the doubt penalties; for each, the threshold `best_cut` picks.
-    Most tune cases passed wins; ties go to the widest margin around the threshold, then
-    to larger penalties: a doubt that costs no tune case keeps its full weight, since it
-    guards against questions the tune split barely has ("Who won the world cup in 2018?")."""
-    grid = [0.0, 0.5, 1.0, 2.0, 3.0]
-    best: tuple[int, float, float, tuple[float, ...], float] = (-1, 0.0, 0.0, (), 0.0)
-    scores = np.array([s for s, _, _, _ in rows])
-    doubts = np.array([d for _, d, _, _ in rows]).reshape(len(rows), len(DOUBTS))
-    right = np.array([a and ok for _, _, a, ok in rows], dtype=bool)
-    refusable = np.array([not a for _, _, a, _ in rows], dtype=bool)
-    for penalties in itertools.product(grid, repeat=len(DOUBTS)):
-        adjusted = scores - doubts @ np.array(penalties)
-        cut, passed = best_cut(adjusted, right, refusable)
-        margin = float(np.min(np.abs(adjusted - cut)))
-        if (passed, round(margin, 1), sum(penalties)) > best[:3]:
-            best = (passed, round(margin, 1), sum(penalties), penalties, cut)
-    return best[0], best[3], best[4]
-
-
-def passed_at(
-    rows: list[tuple[float, list[float], bool, bool]], penalties: Sequence[float], cut: float
-) -> int:
-    """How many cases pass with these penalties and threshold."""
-    return sum(
-        (s - float(np.dot(penalties, d)) >= cut and ok)
-        if answerable
-        else s - float(np.dot(penalties, d)) < cut
-        for s, d, answerable, ok in rows
+def confidences(rows: Rows, config: AnswerConfig) -> np.ndarray:
+    weights = config.weights()
+    return np.array(
+        [config.bias + sum(weights[k] * v for k, v in x.items()) if x else -1e9 for x, _, _ in rows]
     )
 
 
-def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
+def passed(rows: Rows, config: AnswerConfig) -> int:
+    """How many cases pass with this config's confidence and threshold."""
+    answered = confidences(rows, config) >= config.abstain_threshold
+    return sum(
+        bool(ans and ok) if a else not ans for ans, (_, a, ok) in zip(answered, rows, strict=True)
+    )
+
+
+def eval_sets(dev: bool, locked_documents: bool = True) -> list[tuple[str, Pipeline, list[Case]]]:
     """The tune cases to fit on, each set with its own pipeline: the seed set's tune split
     and, with `dev`, the development set's tune folds (never its locked folds), each case
     named by its fold. The reader's similarities are out of fold for every case
-    `train_reader.py --folds` recorded (the shipped adapter was trained on the seed tune
-    split; one trained with `--dev`, on the development folds too)."""
+    `train_reader.py --folds` recorded. The development index holds every document, as
+    `assistant eval --set dev` does (a near miss naming a locked fold's force meets its
+    documents); without `locked_documents`, only the tune folds', so that a model trained
+    on the candidates never reads a locked document's sentence."""
     sets: list[tuple[str, Pipeline, list[Case]]] = []
     if "--no-seed" not in sys.argv:
         seed = Pipeline(Settings.from_env(os.environ, abstain_threshold=-1e9))
@@ -181,13 +171,19 @@ def eval_sets(dev: bool) -> list[tuple[str, Pipeline, list[Case]]]:
         sets.append(("seed", seed, tune))
     if dev:
         dev_dir = Path("evals/dev")
-        settings = Settings.from_env(
-            os.environ, abstain_threshold=-1e9, corpus=dev_dir / "corpus", index=dev_dir / ".index"
-        )
+        folds = fold_of(dev_dir / "folds.yaml")
+        corpus, index = dev_dir / "corpus", dev_dir / ".index"
+        if not locked_documents:
+            corpus, index = dev_dir / ".index-tune" / "corpus", dev_dir / ".index-tune" / "index"
+            shutil.rmtree(corpus, ignore_errors=True)
+            corpus.mkdir(parents=True)
+            for doc in (dev_dir / "corpus").iterdir():
+                if folds.get(doc.name.split("__")[0], folds[""]) != "locked":
+                    shutil.copy(doc, corpus / doc.name)
+        settings = Settings.from_env(os.environ, abstain_threshold=-1e9, corpus=corpus, index=index)
         pipeline = Pipeline(settings)
         pipeline.build()
         pipeline.extractive.model = OutOfFold.load(pipeline.reader_model)
-        folds = fold_of(dev_dir / "folds.yaml")
         for batch, path in DEV_TUNE.items():
             for fold in sorted(set(folds.values()) - {"locked"}):
                 cases = [c for c in load_cases(path) if folds.get(c.force or "", folds[""]) == fold]
@@ -207,21 +203,19 @@ def main() -> int:
         if cache:
             cache.write_text(json.dumps(rows_by_set))
     rows = [r for rs in rows_by_set.values() for r in rs]
-    current = AnswerConfig()
-    now = [current.penalties()[k] for k in DOUBTS]
-    best = calibrate_abstention(rows)
+    current, fitted = AnswerConfig(), fit_confidence(rows)
     print(
-        f"abstention, tune cases passed: {best[0]}/{len(rows)} "
-        f"(current penalties and threshold: {passed_at(rows, now, current.abstain_threshold)})"
+        f"abstention, tune cases passed: {passed(rows, fitted)}/{len(rows)} "
+        f"(the current confidence and threshold: {passed(rows, current)})"
     )
     for name, rs in rows_by_set.items():
         others = [r for n, rr in rows_by_set.items() if n != name for r in rr]
-        out = calibrate_abstention(others) if len(rows_by_set) > 1 else best
+        out = fit_confidence(others) if len(rows_by_set) > 1 else fitted
         print(
-            f"  {name}: {passed_at(rs, now, current.abstain_threshold)}/{len(rs)} now, "
-            f"{passed_at(rs, out[1], out[2])}/{len(rs)} fitted without it"
+            f"  {name}: {passed(rs, current)}/{len(rs)} now, "
+            f"{passed(rs, out)}/{len(rs)} fitted without it"
         )
-    print(f"  penalties {dict(zip(DOUBTS, best[1], strict=True))}; abstain below {best[2]:.3f}")
+    print({f.name: getattr(fitted, f.name) for f in fields(AnswerConfig)[:11]})
     return 0
 
 
@@ -251,14 +245,11 @@ def fit_scoring(sets: list[tuple[str, Pipeline, list[Case]]]) -> ScoringConfig:
     return scoring
 
 
-Rows = list[tuple[float, list[float], bool, bool]]
-
-
 def abstention_rows(
     sets: list[tuple[str, Pipeline, list[Case]]], scoring: ScoringConfig
 ) -> dict[str, Rows]:
-    """Per set, each case's best score, doubts, answerability and whether the forced
-    answer holds its facts."""
+    """Per set, each case's confidence inputs (None with nothing to quote), answerability
+    and whether the forced answer holds its facts."""
     rows_by_set: dict[str, Rows] = {}
     for name, pipeline, cases in sets:
         answerer = pipeline.extractive
@@ -268,11 +259,11 @@ def abstention_rows(
             print(f"\r{name}: {i}/{len(cases)}", end="", file=sys.stderr, flush=True)
             forced, intent, ranked = final_turn(pipeline, case)
             if not ranked or forced.abstained:  # nothing to quote, or a force it has nothing on
-                rows.append((-1e9, [0.0] * len(DOUBTS), case.answerable, False))
+                rows.append((None, case.answerable, False))
                 continue
             correct = case.answerable and all(fact_present(forced.answer, f) for f in case.facts)
-            doubts = answerer.doubter.doubts(intent, ranked[0])
-            rows.append((ranked[0].score, [doubts[k] for k in DOUBTS], case.answerable, correct))
+            inputs = confidence_inputs(ranked, answerer.doubter.doubts(intent, ranked[0]))
+            rows.append((inputs, case.answerable, correct))
     return rows_by_set
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.abstain import DOUBTS, abstention, coverage
+from assistant.answer import confidence_inputs
 from assistant.query import analyse
 from assistant.types import Passage
 
@@ -30,6 +31,29 @@ def test_every_doubt_has_a_penalty(answerer):
     doubts = doubts_for(answerer, "How many case files were reviewed in 2019?")
     assert tuple(doubts) == DOUBTS
     assert tuple(answerer.config.penalties()) == DOUBTS
+
+
+def test_the_answerer_is_as_confident_as_the_fit_scored_it(answerer):
+    """`fit_weights.py` scores each tune case with `confidences` over the inputs it
+    recorded; the answerer, given the fitted config, must reach the same number."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "evals"))
+    from fit_weights import confidences
+
+    weights = {"score": 0.2, "lead": 0.3, "spread": 0.4} | dict.fromkeys(DOUBTS, -1.5)
+    answerer.config = answerer.config.with_weights(-0.5, weights, 0.0)
+    question = "How many case files were reviewed in 2019?"
+    intent = analyse(question)
+    chunks = list(answerer.reader.chunks.values())
+    found = [Passage(chunk=c, meta=answerer.reader.meta(c), score=0.0) for c in chunks]
+    ranked = answerer.rank(intent, found, answerer.embed_model.get_query_embedding(question))
+    inputs = confidence_inputs(ranked, answerer.doubter.doubts(intent, ranked[0]))
+    assert inputs["lead"] > 0  # the test would not see a lead weighed wrongly
+    fitted = confidences([(inputs, True, True)], answerer.config)[0]
+    assert answerer.confidence(intent, ranked) == pytest.approx(fitted)
 
 
 def test_names_years_and_acronyms_the_corpus_lacks_are_doubted(answerer):
