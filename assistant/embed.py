@@ -175,6 +175,12 @@ class MiniLMEmbedding(BaseEmbedding):
         vectors = [torch.nn.functional.normalize(h.mean(0), p=2, dim=0).tolist() for h in found]
         return vectors[0], vectors[1:]
 
+    def vector(self, text: str) -> list[float]:
+        """What `get_query_embedding` gives, without llama-index's instrumentation of the
+        call (an event and a span, each with a random id: ~0.5 ms a question here, most of
+        it reading the system's random source)."""
+        return self._encode([text])[0]
+
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._encode([query])[0]
 
@@ -193,9 +199,10 @@ def embed_together(
 ) -> tuple[list[float], list[list[float]]]:
     """A query's vector and some short texts' (a question's unknown words): from one pass of
     the bundled model, or from one call each of another embedder."""
-    if texts and isinstance(model, MiniLMEmbedding):
-        return model.together(query, texts)
-    return model.get_query_embedding(query), model.get_text_embedding_batch(list(texts))
+    if isinstance(model, MiniLMEmbedding):  # straight to the model (see `vector`)
+        return model.together(query, texts) if texts else (model.vector(query), [])
+    vectors = model.get_text_embedding_batch(list(texts)) if texts else []
+    return model.get_query_embedding(query), vectors
 
 
 @cache

@@ -16,6 +16,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.dates import current_years, years_in
+from assistant.embed import embed_together
 from assistant.store import IndexReader
 from assistant.terms import flat
 from assistant.types import Filters, Passage
@@ -58,7 +59,7 @@ class HybridRetriever(BaseRetriever):
         return HybridRetriever(self.reader, self.embed_model, config, self.filters)
 
     def embed_query(self, query: str) -> list[float]:
-        return self.embed_model.get_query_embedding(query)
+        return embed_together(self.embed_model, query, ())[0]
 
     @cached_property
     def _allowed(self) -> frozenset[str] | None:
