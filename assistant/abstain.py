@@ -6,6 +6,7 @@ answerer's config (`answer.AnswerConfig`), fitted by `evals/fit_weights.py`.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from weakref import WeakKeyDictionary
@@ -25,6 +26,10 @@ TYPED_KINDS = ("number", "date", "rating", "person", "place", "name", "title", "
 RELATED_SIMILARITY = 0.25
 DOUBTS = ("unknown_words", "absent_name", "missing_type", "tense", "unrelated", "other_subject")
 _DATE_STEMS = frozenset(stem(m.lower()) for m in MONTH_NAMES)
+# Days and months ("on a Saturday", "Jan 2013") are capitalised but name nothing.
+_CALENDAR = frozenset(
+    [*calendar.day_name, *calendar.day_abbr, *calendar.month_name, *calendar.month_abbr, "Sept"]
+) - {""}
 
 
 class Doubter:
@@ -41,7 +46,9 @@ class Doubter:
         words the documents do not use.)"""
         # Names the corpus never mentions ("Leicestershire", "Canada") suggest another topic;
         # abbreviations ("PCs") are often just another word for something it does mention.
-        proper = [w for w in intent.proper if w[:1].isupper() and w[1:].islower()]
+        proper = [
+            w for w in intent.proper if w[:1].isupper() and w[1:].islower() and w not in _CALENDAR
+        ]
         unknown = sum(not self.names.known(w) for w in proper)
         # So does an acronym they neither use nor spell out ("PEEL").
         unknown += sum(

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.abstain import DOUBTS
 from assistant.answer import AnswerConfig, SimilarityModel, confidence_inputs
 from assistant.evalcli import fold_of
 from assistant.evals import Case, best_cut, converse, fact_present, load_cases
@@ -116,24 +117,50 @@ def fit_ranking(data: Ranking, w: np.ndarray, l2: float = 0.05) -> np.ndarray:
 Rows = list[tuple[dict[str, float] | None, bool, bool]]  # inputs, answerable, answered right
 
 
-def fit_confidence(rows: Rows, l2: float = 0.01) -> AnswerConfig:
-    """A logistic regression of "the forced answer is right" on `confidence_inputs`
-    (standardised, then put back on their own scales), and the threshold on its log-odds
-    that passes the most cases: an answer right, or a near miss refused. A case with
-    nothing to quote is refused whatever the threshold."""
-    names = list(AnswerConfig().weights())
+# What each doubt cost, in the best score's units, before abstention was a regression (a
+# grid search over the seed and first development batches, a doubt no tune case paid for
+# kept at its most). The regression starts from them: it moves a doubt's weight only as
+# far as the cases show, so one the tune cases barely meet keeps its weight ("What did
+# the MASH find?", "Who won the world cup?").
+PRIOR_PENALTIES = {
+    "unknown_words": 5.0,
+    "absent_name": 3.0,
+    "missing_type": 3.0,
+    "tense": 2.0,
+    "unrelated": 3.0,
+    "other_subject": 3.0,
+}
+
+
+def fit_confidence(rows: Rows, l2: float = 0.003) -> AnswerConfig:
+    """A logistic regression of "the forced answer is right" on `confidence_inputs`, and
+    the threshold on its log-odds that passes the most cases: an answer right, or a near
+    miss refused (a case with nothing to quote is refused whatever the threshold). It is
+    fitted on the score less the prior penalties, the leads (these three standardised) and
+    each doubt again, on its own scale, so that what the cases add to a doubt's prior is
+    shrunk alike for a rare doubt and a common one (standardised, a rare doubt's weight
+    could grow without limit: "unrelated" came to weigh 38 scores on 9 cases). Then put
+    back on the inputs' own scales: each doubt weighs its prior penalty in score, plus
+    what the cases add."""
     kept = [(x, a, ok) for x, a, ok in rows if x is not None]
-    x = np.array([[inputs[n] for n in names] for inputs, _, _ in kept])
+    prior = np.array([PRIOR_PENALTIES[k] for k in DOUBTS])
+    x = np.array(
+        [[inputs[k] for k in ("score", "lead", "spread", *DOUBTS)] for inputs, _, _ in kept]
+    )
+    x[:, 0] -= x[:, 3:] @ prior
     right = np.array([a and ok for _, a, ok in kept], dtype=bool)
-    mu, sd = x.mean(0), x.std(0) + 1e-9
+    mu, sd = x.mean(0), np.r_[x[:, :3].std(0) + 1e-9, np.ones(len(DOUBTS))]
     z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
     w = np.zeros(z.shape[1])
-    for _ in range(3000):
+    for _ in range(6000):
         p = 1 / (1 + np.exp(-(z @ w)))
         w += 0.5 * (z.T @ (right - p) / len(z) - l2 * np.r_[w[:-1], 0])
-    weights = {n: round(float(v), 3) for n, v in zip(names, w[:-1] / sd, strict=True)}
+    raw = w[:-1] / sd
+    weights = dict(zip(("score", "lead", "spread"), raw[:3], strict=True))
+    weights |= {k: v - raw[0] * pk for k, v, pk in zip(DOUBTS, raw[3:], prior, strict=True)}
     bias = round(float(w[-1] - np.dot(w[:-1], mu / sd)), 3)
-    config = AnswerConfig().with_weights(bias, weights, 0.0)
+    rounded = {k: round(float(v), 3) for k, v in weights.items()}
+    config = AnswerConfig().with_weights(bias, rounded, 0.0)
     refusable = np.array([not a for _, a, _ in kept])
     cut, _ = best_cut(confidences(kept, config), right, refusable)
     return replace(config, abstain_threshold=cut)

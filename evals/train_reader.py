@@ -1,14 +1,9 @@
 """Train the reader's adapter (`assistant/reader_model.py`) on the tune cases: the seed eval
-set's tune split and, with `--dev`, the development set's tune folds. Held-out cases and
-the locked folds are never read. (The shipped adapter is trained on the seed tune split
-alone. With the first development batch, one trained with `--dev` scored each development
-fold held out about as well, 147 against 146 of 187 passed. With the second batch's 512
-questions from four more writers, one trained without fold C of both batches passed fold
-C's cases better, 86.8% against 81.6% (first batch) and 63.1% against 58.2% (second),
-with the scoring weights and abstention as they were; but one trained on all 869 cases
-answers more of the seed set's near misses (abstention recall 64.2% -> 59.9%, below the
-gate's 60%), so abstention must first be refitted on its out-of-fold similarities:
-`--folds --dev` (about 20 minutes a group), then `fit_weights.py --dev`.)
+set's tune split and, with `--dev`, the development set's two tune batches (folds A, B
+and C). Held-out cases, the third batch (`cases-3.yaml`) and the locked folds' questions
+are never read, nor, as candidates, the locked folds' documents. The shipped adapter is
+trained with `--folds --dev` on 869 cases; with abstention refitted on its out-of-fold
+similarities (`fit_weights.py --dev --no-ranking`), see the README's development set.
 
 For every answerable tune case, the final turn's candidate sentences are labelled by
 whether they hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter
@@ -16,17 +11,17 @@ trained so that the question's vector lies nearer a fact-bearing sentence than t
 candidates (a softmax over one such sentence, the 7 best-scoring others and 8 at random,
 at temperature 0.05). Only the adapter learns; the base weights stay as verified.
 
-    .venv/bin/python evals/train_reader.py          # assistant/models/reader-adapter.safetensors
-    .venv/bin/python evals/train_reader.py --folds  # and evals/reader-oof.json.gz
+    .venv/bin/python evals/train_reader.py --folds --dev  # the shipped adapter, and
+                                                          # evals/reader-oof.json.gz
     .venv/bin/python evals/train_reader.py --dev --without dev-A --out /tmp/no-a.safetensors
 
-With `--folds`, it also trains one adapter per group of cases left out (the seed cases
-written first, each blind batch, each development fold) and records each case's
-similarities from the adapter that never saw it. `fit_weights.py` fits the scoring
-weights and abstention on those: an adapter's similarities for the cases it was trained
-on flatter it. With `--without`, it trains one adapter without a group, to score that
-group held out (copy it over the shipped adapter and run `assistant eval --set dev`).
-About 20 minutes per adapter on two shared cores.
+With `--folds`, it also trains one adapter per fold left out (a development fold's two
+batches together, the seed batches dealt among the folds) and records each case's
+similarities from the adapter that never saw it. `fit_weights.py` fits abstention on
+those: an adapter's similarities for the cases it was trained on flatter it. With
+`--without`, it trains one adapter without some groups, to score them held out (copy it
+over the shipped adapter and run `assistant eval --set dev`). About 25 minutes for the
+adapter on all cases and 15 for each fold's, on two shared cores.
 """
 
 from __future__ import annotations
@@ -74,6 +69,16 @@ class Example:
 def batch_of(case: Case) -> str:
     m = _BATCH.match(case.id)
     return m.group(1) if m else "first"
+
+
+def folds_of(groups: set[str]) -> dict[str, str]:
+    """The fold each group of cases is left out with: a development fold's batches
+    together (dev-A and dev-2-A ask about the same documents), the seed set's batches dealt
+    among those folds in turn; each seed batch its own fold without the development set."""
+    dev = {g: g.rsplit("-", 1)[1] for g in groups if g.startswith("dev-")}
+    letters = sorted(set(dev.values()))
+    seed = sorted(groups - dev.keys())
+    return dev | {g: letters[i % len(letters)] if letters else g for i, g in enumerate(seed)}
 
 
 def examples(pipeline: Pipeline, cases: list[Case]) -> list[Example]:
@@ -186,7 +191,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     data = []
-    for name, pipeline, cases in eval_sets(dev=args.dev):
+    for name, pipeline, cases in eval_sets(dev=args.dev, locked_documents=False):
         pipeline.reader_model = None  # candidates scored as without the adapter
         answerer = pipeline.extractive
         answerer.scoring = replace(answerer.scoring, answers=0.0)
@@ -203,12 +208,15 @@ def main() -> int:
     print(f"adapter written to {args.out} ({time.time() - t:.0f} s)", file=sys.stderr)
     if args.folds and not args.without:
         oof: dict[str, dict[str, float]] = {}
-        for group in sorted({ex.group for ex in data}):
+        fold = folds_of({ex.group for ex in data})
+        for left_out in sorted(set(fold.values())):
             t = time.time()
-            held = [ex for ex in data if ex.group == group]
-            oof |= similarities(train([ex for ex in data if ex.group != group]), held)
+            held = [ex for ex in data if fold[ex.group] == left_out]
+            oof |= similarities(train([ex for ex in data if fold[ex.group] != left_out]), held)
+            groups = sorted(g for g, f in fold.items() if f == left_out)
             print(
-                f"  without {group} ({len(held)} cases): {time.time() - t:.0f} s", file=sys.stderr
+                f"  without {', '.join(groups)} ({len(held)} cases): {time.time() - t:.0f} s",
+                file=sys.stderr,
             )
         rounded = {c: {t: round(x, 5) for t, x in sims.items()} for c, sims in oof.items()}
         OOF_PATH.write_bytes(gzip.compress(json.dumps(rounded, sort_keys=True).encode(), mtime=0))
