@@ -63,6 +63,16 @@ def test_names_years_and_acronyms_the_corpus_lacks_are_doubted(answerer):
     assert unknown["unknown_words"] == 2  # capped: three unknowns weigh as two
 
 
+def test_days_and_months_are_not_names_the_corpus_lacks(answerer):
+    # Capitalised, and in no document of the seed corpus, but they name nothing.
+    for question in (
+        "Could a journalist ring the press office on a Saturday?",
+        "What did the HMIC letter of Jan 2013 ask for?",
+    ):
+        assert doubts_for(answerer, question)["unknown_words"] == 0, question
+    assert doubts_for(answerer, "Could Leicestershire ring the press office?")["unknown_words"]
+
+
 def test_a_count_from_another_year_is_doubted(answerer):
     # The 2019 article's counts are of 2019 (or 2018), never of 2016.
     question = "How many child protection case files were reviewed in 2016?"
