@@ -44,8 +44,13 @@ def test_the_note_has_title_range_latest_position_each_report_and_figures(note):
     assert any(h.startswith("24 July 2019:") for h in dated)
     assert any(h.startswith("24 March 2021:") for h in dated)
     assert "Key figures" in headings
-    figures = texts[texts.index("Key figures") + 1]
-    assert figures.startswith("24 March 2021:") and "25%" in figures
+    # Each quoted figure, dated, oldest first: the 2021 assessment's among them.
+    at = texts.index("Key figures") + 1
+    styles = [style for style, _ in paragraphs[at:]] + [""]
+    figures = texts[at : at + styles.index(next(x for x in styles if x != "List Bullet"))]
+    assert any(f.startswith("24 March 2021:") and "25%" in f for f in figures)
+    years = [int(f.split(":")[0][-4:]) for f in figures]
+    assert years == sorted(years)
 
 
 def test_every_quote_has_a_numbered_note_with_its_source(note, real_pipeline):
