@@ -74,18 +74,24 @@ class AnswerConfig:
 
     def weights(self) -> dict[str, float]:
         """The weight of each of `confidence_inputs`, by name."""
-        leads = {"score": self.score_weight, "lead": self.lead_weight, "spread": self.spread_weight}
+        leads = {k: getattr(self, f"{k}_weight") for k in LEADS}
         return leads | {k: -v for k, v in self.penalties().items()}
+
+    def confidence(self, inputs: dict[str, float]) -> float:
+        """The log-odds that the best sentence answers, from `confidence_inputs`."""
+        weights = self.weights()
+        return self.bias + sum(weights[k] * v for k, v in inputs.items())
 
     def with_weights(
         self, bias: float, weights: dict[str, float], threshold: float
     ) -> AnswerConfig:
         """This config with another confidence (weights by `confidence_inputs` name)."""
-        changes: dict[str, Any] = {f"{k}_weight": weights[k] for k in ("score", "lead", "spread")}
+        changes: dict[str, Any] = {f"{k}_weight": weights[k] for k in LEADS}
         changes |= {name: -weights[doubt] for doubt, name in _PENALTIES.items()}
         return replace(self, bias=bias, abstain_threshold=threshold, **changes)
 
 
+LEADS = ("score", "lead", "spread")  # the inputs that are not doubts
 _PENALTIES = {
     "unknown_words": "unknown_word_penalty",
     "absent_name": "absent_name_penalty",
@@ -300,9 +306,9 @@ class ExtractiveAnswerer:
 
     def confidence(self, intent: Intent, ranked: Sequence[Candidate]) -> float:
         """How sure it is that the best sentence answers (`AnswerConfig`)."""
-        inputs = confidence_inputs(ranked, self.doubter.doubts(intent, ranked[0]))
-        weights = self.config.weights()
-        return self.config.bias + sum(weights[k] * v for k, v in inputs.items())
+        return self.config.confidence(
+            confidence_inputs(ranked, self.doubter.doubts(intent, ranked[0]))
+        )
 
     def vectors(self, texts: Sequence[str]) -> list[list[float]]:
         """The embedder's vectors of texts, cached (sentences recur across questions)."""

@@ -26,13 +26,13 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
 from assistant.abstain import DOUBTS
-from assistant.answer import AnswerConfig, SimilarityModel, confidence_inputs
+from assistant.answer import LEADS, AnswerConfig, SimilarityModel, confidence_inputs
 from assistant.evalcli import fold_of
 from assistant.evals import Case, best_cut, converse, fact_present, load_cases
 from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
@@ -144,9 +144,7 @@ def fit_confidence(rows: Rows, l2: float = 0.003) -> AnswerConfig:
     what the cases add."""
     kept = [(x, a, ok) for x, a, ok in rows if x is not None]
     prior = np.array([PRIOR_PENALTIES[k] for k in DOUBTS])
-    x = np.array(
-        [[inputs[k] for k in ("score", "lead", "spread", *DOUBTS)] for inputs, _, _ in kept]
-    )
+    x = np.array([[inputs[k] for k in (*LEADS, *DOUBTS)] for inputs, _, _ in kept])
     x[:, 0] -= x[:, 3:] @ prior
     right = np.array([a and ok for _, a, ok in kept], dtype=bool)
     mu, sd = x.mean(0), np.r_[x[:, :3].std(0) + 1e-9, np.ones(len(DOUBTS))]
@@ -156,7 +154,7 @@ def fit_confidence(rows: Rows, l2: float = 0.003) -> AnswerConfig:
         p = 1 / (1 + np.exp(-(z @ w)))
         w += 0.5 * (z.T @ (right - p) / len(z) - l2 * np.r_[w[:-1], 0])
     raw = w[:-1] / sd
-    weights = dict(zip(("score", "lead", "spread"), raw[:3], strict=True))
+    weights = dict(zip(LEADS, raw[:3], strict=True))
     weights |= {k: v - raw[0] * pk for k, v, pk in zip(DOUBTS, raw[3:], prior, strict=True)}
     bias = round(float(w[-1] - np.dot(w[:-1], mu / sd)), 3)
     rounded = {k: round(float(v), 3) for k, v in weights.items()}
@@ -167,10 +165,7 @@ def fit_confidence(rows: Rows, l2: float = 0.003) -> AnswerConfig:
 
 
 def confidences(rows: Rows, config: AnswerConfig) -> np.ndarray:
-    weights = config.weights()
-    return np.array(
-        [config.bias + sum(weights[k] * v for k, v in x.items()) if x else -1e9 for x, _, _ in rows]
-    )
+    return np.array([config.confidence(x) if x else -1e9 for x, _, _ in rows])
 
 
 def passed(rows: Rows, config: AnswerConfig) -> int:
@@ -242,7 +237,8 @@ def main() -> int:
             f"  {name}: {passed(rs, current)}/{len(rs)} now, "
             f"{passed(rs, out)}/{len(rs)} fitted without it"
         )
-    print({f.name: getattr(fitted, f.name) for f in fields(AnswerConfig)[:11]})
+    fitted_names = ("abstain_threshold", "bias", "_weight", "_penalty")
+    print({k: v for k, v in asdict(fitted).items() if k.endswith(fitted_names)})
     return 0
 
 
