@@ -4,6 +4,7 @@ positions and carries numbered notes with each source."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -45,9 +46,8 @@ def test_the_note_has_title_range_latest_position_each_report_and_figures(note):
     assert any(h.startswith("24 March 2021:") for h in dated)
     assert "Key figures" in headings
     # Each quoted figure, dated, oldest first: the 2021 assessment's among them.
-    at = texts.index("Key figures") + 1
-    styles = [style for style, _ in paragraphs[at:]] + [""]
-    figures = texts[at : at + styles.index(next(x for x in styles if x != "List Bullet"))]
+    after = paragraphs[texts.index("Key figures") + 1 :]
+    figures = [t for _, t in itertools.takewhile(lambda p: p[0] == "List Bullet", after)]
     assert any(f.startswith("24 March 2021:") and "25%" in f for f in figures)
     years = [int(f.split(":")[0][-4:]) for f in figures]
     assert years == sorted(years)
