@@ -2,8 +2,9 @@
 set's tune split and, with `--dev`, the development set's two tune batches (folds A, B
 and C). Held-out cases, the third batch (`cases-3.yaml`) and the locked folds' questions
 are never read, nor, as candidates, the locked folds' documents. The shipped adapter is
-trained with `--folds --dev` on 869 cases; with abstention refitted on its out-of-fold
-similarities (`fit_weights.py --dev --no-ranking`), see the README's development set.
+trained with `--folds --dev` on 869 cases; with the sentence weights and abstention
+refitted on its out-of-fold similarities (`fit_weights.py --dev`), see the README's
+development set.
 
 For every answerable tune case, the final turn's candidate sentences are labelled by
 whether they hold a required fact. The bundled all-MiniLM-L6-v2 gets a low-rank adapter
