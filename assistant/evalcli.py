@@ -74,7 +74,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         # The development corpus has its own folder and index, whatever the settings say.
         settings = settings.replace(corpus=DEV / "corpus", index=DEV / ".index")
-        default = DEV / ("locked.yaml" if args.set == "locked" else "cases.yaml")
+        default = DEV / ("locked-4.yaml" if args.set == "locked" else "cases.yaml")
         cases = load_cases(args.cases or default)
         folds = fold_of(DEV / "folds.yaml")
         if args.set == "locked":

@@ -147,7 +147,9 @@ def test_the_committed_gate_fails_loudly_when_retrieval_breaks(seed_index, monke
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", ["cases.yaml", "cases-2.yaml", "cases-3.yaml"])
+@pytest.mark.parametrize(
+    "name", ["cases.yaml", "cases-2.yaml", "cases-3.yaml", "cases-4.yaml", "cases-5.yaml"]
+)
 def test_every_development_fact_is_in_its_document_word_for_word(name, capsys):
     """A fact mistyped in a development question would score a right answer as wrong."""
     import importlib.util
