@@ -66,15 +66,15 @@ class ChunkVectors:
         return {c: list(map(float, self.vectors[at[c]])) for c in chunk_ids if c in at}
 
     def nearest(
-        self, vector: Sequence[float], k: int, allowed: frozenset[str]
+        self, vector: Sequence[float], k: int, allowed: frozenset[str] | None = None
     ) -> list[tuple[str, float]]:
-        """The `k` allowed chunks nearest `vector` by cosine similarity, every one compared
-        (equal similarities in index order)."""
-        rows = self.lexical.rows(allowed)
+        """The `k` chunks nearest `vector` by cosine similarity (of those allowed, if given),
+        every one compared (equal similarities in index order)."""
+        rows = self.lexical.rows(allowed) if allowed is not None else np.arange(len(self.vectors))
         if not rows.size:
             return []
         q = np.asarray(vector, dtype=np.float32)
-        block = self.vectors[rows]
+        block = self.vectors[rows] if allowed is not None else self.vectors
         norms = np.sqrt(np.einsum("ij,ij->i", block, block)) * np.linalg.norm(q)
         sims = (block @ q) / (norms + 1e-12)
         ids = self.lexical.chunk_ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from assistant.corpus import load_corpus
@@ -277,6 +278,33 @@ def test_a_search_restricted_to_some_documents_ranks_every_chunk_of_theirs(
     assert [cid for cid, _ in hits] == chroma["ids"][0]
     for (_, similarity), distance in zip(hits, chroma["distances"][0], strict=True):
         assert similarity == pytest.approx(1 - distance, abs=1e-5)
+
+
+def test_a_small_index_is_searched_exactly_and_a_large_one_through_chroma(
+    fake_pipeline, monkeypatch
+):
+    """Up to `_EXACT_ALL_UP_TO` chunks, every chunk is compared with the question: the
+    nearest by cosine, in order, whatever Chroma's approximate graph would have found (it
+    differs from one build of the same documents to the next); past it, Chroma's index."""
+    fake_pipeline.build()
+    reader = fake_pipeline.reader
+    vector = fake_pipeline.embed_model.get_query_embedding("the backlog of devices")
+    ids = list(reader.chunk_vectors.lexical.chunk_ids)
+    vectors = np.asarray(reader.chunk_vectors.vectors, dtype=float)
+    cosine = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector))
+    exact = [ids[i] for i in np.argsort(-cosine, kind="stable")[:5]]
+    query, asked = reader.collection.query, []
+
+    def counting(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs)
+        return query(*args, **kwargs)
+
+    monkeypatch.setattr(reader.collection, "query", counting)
+    assert [cid for cid, _ in reader.dense(vector, 5)] == exact
+    assert asked == []
+    monkeypatch.setattr("assistant.store._EXACT_ALL_UP_TO", len(reader.chunks) - 1)
+    reader.dense(vector, 5)
+    assert len(asked) == 1
 
 
 def test_a_filter_on_places_allows_the_chunks_of_exactly_their_documents(fake_pipeline):

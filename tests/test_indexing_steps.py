@@ -21,14 +21,13 @@ but took a full build 1.5-2x as long (a word alone costs 7.8x its share of a bat
 sentence 1.3-1.4x); per-document batches would miss a sentence two documents share and
 the vocabulary's words.
 
-What users did see differ comes from Chroma's approximate (HNSW) search, which ranks the
+What users did see differ came from Chroma's approximate (HNSW) search, which ranked the
 chunks for a question that names no place. Its graph differs between any two builds,
 even of bit-identical vectors added in the same order on one thread: on the dev corpus,
-two such builds gave different top-30 lists for 37-44 of 841 questions. Full against
-incremental, one answer's confidence was 0.0013 apart; with every stored vector made the
-same, 4 questions still got other passages and one a confidence 0.0007 apart. On the
-30-odd chunks here, fewer than its `ef_search` of 100, it finds every nearest chunk, so
-passages and answers are compared.
+two such builds gave different top-30 lists for 37-44 of 841 questions, and full against
+incremental, one answer's confidence was 0.0013 apart. An index of up to
+`store._EXACT_ALL_UP_TO` chunks is now searched exactly instead, so passages and answers
+are compared here.
 """
 
 from __future__ import annotations
