@@ -68,7 +68,9 @@ _EXACT_UP_TO = 50_000
 # And an index of at most this many chunks is searched exactly whatever the question:
 # Chroma's HNSW graph is approximate, and differs from one build of the same documents
 # to the next (on the 447 chunks of the development corpus, two builds' top 30 differed
-# for 37-44 of 841 questions, and missed some of the exact nearest).
+# for 37-44 of 841 questions, and missed some of the exact nearest). Up to about here
+# comparing every chunk is no slower than Chroma's query (random vectors, one thread:
+# 0.3 against 0.9 ms at 5,000 chunks, 2.1 against 1.9 ms at 20,000).
 _EXACT_ALL_UP_TO = 20_000
 
 
