@@ -32,6 +32,7 @@ unit: $(DEV_STAMP)
 
 eval: $(RUN_STAMP)
 	$(VENV)/bin/assistant eval --report evals/reports/latest.md
+	$(VENV)/bin/assistant eval --set dev --cases evals/dev/cases-3.yaml --report evals/reports/dev-held-out.md
 
 # Every speed and memory figure in one run (~15 min; --quick for the smaller sizes):
 # prints a table, writes benchmarks/results/latest.json.
