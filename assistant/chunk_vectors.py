@@ -70,11 +70,14 @@ class ChunkVectors:
     ) -> list[tuple[str, float]]:
         """The `k` chunks nearest `vector` by cosine similarity (of those allowed, if given),
         every one compared (equal similarities in index order)."""
-        rows = self.lexical.rows(allowed) if allowed is not None else np.arange(len(self.vectors))
+        if allowed is None:
+            rows, block = np.arange(len(self.vectors)), self.vectors
+        else:
+            rows = self.lexical.rows(allowed)
+            block = self.vectors[rows]
         if not rows.size:
             return []
         q = np.asarray(vector, dtype=np.float32)
-        block = self.vectors[rows] if allowed is not None else self.vectors
         norms = np.sqrt(np.einsum("ij,ij->i", block, block)) * np.linalg.norm(q)
         sims = (block @ q) / (norms + 1e-12)
         ids = self.lexical.chunk_ids
