@@ -58,22 +58,33 @@ def chunk_texts(n: int, seed: int = 0, sentences_per_chunk: int = 7) -> list[str
 
 
 def corpus_folder(target: Path, documents: int, seed: int = 0) -> Path:
-    """`documents` documents in a corpus folder: each a seed document (text and metadata)
-    retold of another force and other years and figures; the seeds themselves first."""
+    """`documents` distinct documents in a corpus folder: each a seed document (text and
+    metadata) retold of another force and other years and figures; the seeds themselves
+    first. A retelling that repeats one already written is drawn again from the next seed:
+    a seed without figures has only a force and a year to vary, and the index keeps one
+    copy of a text (at 15k documents, a fifth were repeats and the index fell short)."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     seeds = sorted(p for p in (ROOT / "corpus").glob("*.txt"))
+    written: set[str] = set()
+    turn = 0
     for i in range(documents):
-        source = seeds[i % len(seeds)]
+        source = seeds[turn % len(seeds)]
+        turn += 1
         meta = source.with_suffix(".meta.yaml")
-        stem = f"{i:04d}_{source.stem.split('_')[1]}"
-        if i < len(seeds):  # the real documents, as they are
-            text, sidecar = source.read_text(encoding="utf-8"), meta.read_text(encoding="utf-8")
-        else:
+        text, sidecar = source.read_text(encoding="utf-8"), meta.read_text(encoding="utf-8")
+        if i >= len(seeds):  # the real documents first, as they are
             force, shift = rng.choice(FORCES), rng.randint(-6, 0)
-            text = vary(source.read_text(encoding="utf-8"), rng, force, shift)
+            text = vary(text, rng, force, shift)
+            while text in written:
+                source = seeds[turn % len(seeds)]
+                turn += 1
+                meta = source.with_suffix(".meta.yaml")
+                text = vary(source.read_text(encoding="utf-8"), rng, force, shift)
             sidecar = FORCE_NAMED.sub(force, meta.read_text(encoding="utf-8"))
             sidecar = _YEAR.sub(partial(_shifted, shift), sidecar)
+        written.add(text)
+        stem = f"{i:04d}_{source.stem.split('_')[1]}"
         (target / f"{stem}.txt").write_text(text, encoding="utf-8")
         (target / f"{stem}.meta.yaml").write_text(sidecar, encoding="utf-8")
     return target
