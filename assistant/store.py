@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 from pydantic import BaseModel
 
 from assistant.chunk_vectors import ChunkVectors
@@ -232,14 +233,29 @@ class IndexReader:
 
     def _allowing(self, filters: Filters) -> frozenset[str]:
         # Asked of each document rather than each chunk, and of a place's documents alone
-        # when the filter names places (asking all 11,884 took ~15 ms at 76k chunks).
-        docs = self.about(filters.subjects) if filters.subjects else self._by_document
-        return frozenset(
-            cid
-            for doc_id in docs
-            if filters.allows(self.documents[doc_id].meta)
-            for cid in self._by_document.get(doc_id, ())
-        )
+        # when the filter names places (asking all 11,884 took ~15 ms at 76k chunks); those
+        # are about the place, so only the filter's other conditions are left to ask (at
+        # 100k chunks, asking a place's 429 documents again took 0.8 ms of a question's
+        # first sight of the place).
+        docs = self.about(filters.subjects) if filters.subjects else list(self._by_document)
+        rest = filters.model_copy(update={"subjects": ()})
+        if rest.active:
+            docs = [d for d in docs if rest.allows(self.documents[d].meta)]
+        allowed = frozenset(cid for doc_id in docs for cid in self._by_document.get(doc_id, ()))
+        # Their rows in the BM25 index (and the chunk vectors' copy), for the searches to
+        # rank: from each document's rows, where mapping each chunk id took ~1.4 ms.
+        rows = [self._document_rows[d] for d in docs if d in self._document_rows]
+        self.lexical.keep_rows(allowed, np.sort(np.concatenate(rows or [np.zeros(0, np.int64)])))
+        return allowed
+
+    @cached_property
+    def _document_rows(self) -> dict[str, np.ndarray]:
+        """Each document's chunks' rows in the BM25 index, worked out at the first filter."""
+        at = self.lexical.positions
+        return {
+            doc_id: np.array([at[c] for c in chunk_ids if c in at], dtype=np.int64)
+            for doc_id, chunk_ids in self._by_document.items()
+        }
 
     def about(self, places: Iterable[str]) -> list[str]:
         """The documents about any of these places (any case), in the index's order."""
