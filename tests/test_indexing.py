@@ -309,20 +309,26 @@ def test_a_small_index_is_searched_exactly_and_a_large_one_through_chroma(
 
 def test_a_filter_on_places_allows_the_chunks_of_exactly_their_documents(fake_pipeline):
     """Found from the documents about each place (kept when the index opens), not by asking
-    every document: the same chunks as asking each, whatever the case of the place."""
+    every document: the same chunks as asking each, whatever the case of the place; and
+    the searches rank those chunks' rows, worked out from each document's."""
     from assistant.types import Filters
 
     fake_pipeline.build()
     reader = fake_pipeline.reader
     places = sorted({p for d in reader.documents.values() for p in d.meta.places})
-    assert places
+    kinds = sorted({d.meta.kind for d in reader.documents.values() if d.meta.kind})
+    assert places and kinds
+    positions = reader.lexical.positions
     for filters in (
         Filters(subjects=(places[0].upper(),)),
         Filters(subjects=tuple(places)),
         Filters(subjects=(places[0],), year_from=2019),
         Filters(subjects=("Atlantis",)),
+        Filters(kinds=(kinds[0],)),
     ):
         asked_each = {cid for cid, c in reader.chunks.items() if filters.allows(reader.meta(c))}
-        assert reader.allowed_ids(filters) == asked_each
+        allowed = reader.allowed_ids(filters)
+        assert allowed == asked_each
+        assert reader.lexical.rows(allowed).tolist() == sorted(positions[c] for c in allowed)
     about = [d for d, doc in reader.documents.items() if doc.meta.places]
     assert reader.about([p.lower() for p in places]) == about
