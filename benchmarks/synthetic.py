@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 from functools import partial
+from itertools import cycle
 from pathlib import Path
 
 from assistant.chunking import sentence_spans
@@ -65,26 +66,23 @@ def corpus_folder(target: Path, documents: int, seed: int = 0) -> Path:
     copy of a text (at 15k documents, a fifth were repeats and the index fell short)."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(p for p in (ROOT / "corpus").glob("*.txt"))
+    seeds = [
+        (path.stem.split("_")[1], path.read_text(encoding="utf-8"),
+         path.with_suffix(".meta.yaml").read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "corpus").glob("*.txt"))
+    ]  # fmt: skip
+    turns = cycle(seeds)
     written: set[str] = set()
-    turn = 0
     for i in range(documents):
-        source = seeds[turn % len(seeds)]
-        turn += 1
-        meta = source.with_suffix(".meta.yaml")
-        text, sidecar = source.read_text(encoding="utf-8"), meta.read_text(encoding="utf-8")
+        name, text, sidecar = next(turns)
         if i >= len(seeds):  # the real documents first, as they are
             force, shift = rng.choice(FORCES), rng.randint(-6, 0)
             text = vary(text, rng, force, shift)
             while text in written:
-                source = seeds[turn % len(seeds)]
-                turn += 1
-                meta = source.with_suffix(".meta.yaml")
-                text = vary(source.read_text(encoding="utf-8"), rng, force, shift)
-            sidecar = FORCE_NAMED.sub(force, meta.read_text(encoding="utf-8"))
-            sidecar = _YEAR.sub(partial(_shifted, shift), sidecar)
+                name, original, sidecar = next(turns)
+                text = vary(original, rng, force, shift)
+            sidecar = _YEAR.sub(partial(_shifted, shift), FORCE_NAMED.sub(force, sidecar))
         written.add(text)
-        stem = f"{i:04d}_{source.stem.split('_')[1]}"
-        (target / f"{stem}.txt").write_text(text, encoding="utf-8")
-        (target / f"{stem}.meta.yaml").write_text(sidecar, encoding="utf-8")
+        (target / f"{i:04d}_{name}.txt").write_text(text, encoding="utf-8")
+        (target / f"{i:04d}_{name}.meta.yaml").write_text(sidecar, encoding="utf-8")
     return target
