@@ -7,7 +7,7 @@ texts; a search can be restricted to a set of chunk ids.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -114,9 +114,13 @@ class LexicalIndex:
         """Keep the rows of a set worked out elsewhere (sorted, as `rows` gives them)."""
         kept(self._rows_of, allowed, lambda _: rows, _KEPT_SETS)
 
-    def _rows_now(self, allowed: frozenset[str]) -> np.ndarray:
+    def rows_of(self, chunk_ids: Iterable[str]) -> np.ndarray:
+        """The rows of those chunks the index holds, in the order given."""
         at = self.positions
-        return np.sort(np.array([at[c] for c in allowed if c in at], dtype=np.int64))
+        return np.array([at[c] for c in chunk_ids if c in at], dtype=np.int64)
+
+    def _rows_now(self, allowed: frozenset[str]) -> np.ndarray:
+        return np.sort(self.rows_of(allowed))
 
 
 def best(scores: np.ndarray, k: int) -> np.ndarray:

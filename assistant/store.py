@@ -251,11 +251,7 @@ class IndexReader:
     @cached_property
     def _document_rows(self) -> dict[str, np.ndarray]:
         """Each document's chunks' rows in the BM25 index, worked out at the first filter."""
-        at = self.lexical.positions
-        return {
-            doc_id: np.array([at[c] for c in chunk_ids if c in at], dtype=np.int64)
-            for doc_id, chunk_ids in self._by_document.items()
-        }
+        return {doc_id: self.lexical.rows_of(ids) for doc_id, ids in self._by_document.items()}
 
     def about(self, places: Iterable[str]) -> list[str]:
         """The documents about any of these places (any case), in the index's order."""
