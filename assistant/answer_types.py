@@ -27,8 +27,9 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONTHS = "|".join(MONTH_NAMES)
-_MONTH = re.compile(rf"\b({_MONTHS}|spring|summer|autumn|winter|last (month|year|week))\b")
-_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b")
+_MONTH = re.compile(rf"\b({_MONTHS}|last (month|week))\b")
+_SEASON = re.compile(r"\b(spring|summer|autumn|winter)\b")
+_DATE_NUM = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(19|20)\d\d\b|\blast year\b")
 # The grades of the inspectorate's scales (PEEL, child protection case audits, Ofsted).
 _GRADE = re.compile(
     r"\b(outstanding|good|requir\w* improvement|adequate|inadequate)\b",
@@ -255,7 +256,8 @@ _DAY = re.compile(
 
 
 def _date_score(intent: Intent, text: str) -> float:
-    """1 for a date as precise as asked ("on what date": a day), less for a vaguer one;
+    """1 for a date as precise as asked ("on what date": a day; "which month": a month,
+    not "the summer" or "last year"), less for a vaguer one;
     for "what time" or "what hours", a time of day or a day of the week. The dates the
     question itself gives are not an answer ("which period is the March 2021 report
     drawn from?" is not answered by "Published on: 24 March 2021")."""
@@ -264,8 +266,11 @@ def _date_score(intent: Intent, text: str) -> float:
         return 1.0 if _CLOCK.search(text) else 0.3 * _date_score(replace(intent, shape=None), text)
     if _DAY.search(text):
         return 1.0
-    vague = 0.5 if intent.shape == "day" else 1.0
     if _MONTH.search(text):
+        return 0.5 if intent.shape == "day" else 1.0
+    # Each rung down from the precision asked (day, month, season, year) halves or more.
+    vague = 0.5 if intent.shape in ("day", "month") else 1.0
+    if _SEASON.search(text):
         return vague
     if intent.shape == "year" and _DATE_NUM.search(text):
         return 1.0  # "What year ...?": "in 2018" is as precise as asked

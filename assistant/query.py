@@ -29,8 +29,8 @@ class Intent:
     # A finer shape of answer: a number question's "duration" ("how long", "what term"),
     # "frequency" ("how often"), "count_of_times" ("how many times had it ..."), "share"
     # ("what percentage") or "money" ("how much did it cost"); a date question's
-    # "day" ("on what date"), "year" ("in which year") or "time" ("what time", "what hours");
-    # a reason question's "purpose" ("what was it meant to achieve?").
+    # "day" ("on what date"), "month" ("in which month"), "year" ("in which year") or "time"
+    # ("what time", "what hours"); a reason question's "purpose" ("what was it meant to achieve?").
     shape: str | None
     # "past" for what was found or done ("What did HMIC find ...?"), "future" for what is
     # to come ("When is HMICFRS next going back?"); None when the question does not say.
@@ -306,8 +306,9 @@ def _shape(kind: str, low: str) -> str | None:
         return "time"
     if kind == "date" and _DAY.search(low):
         return "day"
-    if kind == "date" and re.search(r"\b(what|which) year\b", low):
-        return "year"
+    precision = re.search(r"\b(what|which) (year|month)\b", low)
+    if kind == "date" and precision:
+        return precision[2]
     if kind == "reason" and _PURPOSE.search(low):
         return "purpose"
     return None

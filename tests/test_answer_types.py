@@ -73,6 +73,13 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # "What year" is answered by a year as fully as by a day.
         ("In what year was the force first inspected?", "It was inspected in 2018.", 1.0),
         ("When was the force first inspected?", "It was inspected in 2018.", 0.6),
+        # "Which month?" wants a month: a season or a year is a rung or two vaguer, and
+        # "last year" is a year.
+        ("In which month of 2021 did they return?", "They returned in May 2021.", 1.0),
+        ("In which month did they return?", "They returned in the autumn of 2021.", 0.5),
+        ("In which month of 2021 did they return?", "They returned last year (2021).", 0.3),
+        ("When did they return?", "They returned in the autumn of 2021.", 1.0),
+        ("When did they return?", "They returned last year.", 0.6),
         # "What time" and "what hours" want a time of day, not a date.
         ("What time was the story posted?", "Posted 24 July 2019, 17:13.", 1.0),
         ("When is the press office open?", "It is open 9:00am – 5:00pm, Monday to Friday.", 1.0),

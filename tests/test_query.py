@@ -155,6 +155,7 @@ def test_years_units_roles_and_names_are_read_from_the_question():
         ("How often does HMICFRS inspect each force?", "frequency"),
         ("On what date was the report published?", "day"),
         ("In which year was the review?", "year"),
+        ("In which month of 2021 did inspectors go back?", "month"),
         ("At what point in the day was the report made public?", "time"),
         ("What is the aim of the Early Help Hub?", "purpose"),
         ("What budget was given to the new command?", "money"),
