@@ -306,8 +306,7 @@ def _shape(kind: str, low: str) -> str | None:
         return "time"
     if kind == "date" and _DAY.search(low):
         return "day"
-    precision = re.search(r"\b(what|which) (year|month)\b", low)
-    if kind == "date" and precision:
+    if kind == "date" and (precision := re.search(r"\b(what|which) (year|month)\b", low)):
         return precision[2]
     if kind == "reason" and _PURPOSE.search(low):
         return "purpose"
