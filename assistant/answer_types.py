@@ -187,6 +187,9 @@ _MONEY = re.compile(
 )
 
 
+_LIST_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+")
+
+
 def _number_score(intent: Intent, text: str) -> float:
     """1 for a number of the thing asked about ("21 case files" for "how many case
     files"; "12 months" for "how soon"; "every year" for "how often"), or any number when
@@ -199,6 +202,7 @@ def _number_score(intent: Intent, text: str) -> float:
     if intent.shape == "count_of_times" and _ORDINAL_EVENT.search(text):
         return 1.0  # "How many times had it inspected?": "a third inspection"
     text = _ORDINAL_EVENT.sub(" ", text)  # "a third inspection" is not a number of anything
+    text = _LIST_NUMBER.sub(" ", text)  # nor is a list item's "2."
     if intent.shape == "age":  # "2 year-old", "aged 15", not "two deaths"
         if _AGE.search(text):
             return 1.0

@@ -29,6 +29,8 @@ _HARD_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line always ends a sentenc
 _BULLET = re.compile(r"(?:[-*•‣▪–]|\d{1,2}[.)]|\(?[a-z]\))[ \t]+")
 _INLINE_BULLET = re.compile(r";[ \t]+-[ \t]+(?=[A-Z])")  # "...suspected; - Insufficient staff"
 _WORD = re.compile(r"\S+")
+_MARKER = re.compile(r"\d{1,2}[.)]")  # a numbered list's "1." on its own
+_ASKS = re.compile(r"[?!][\"”’']?$")
 SENTENCES_FILE = "sentences.json"  # each document's rows of SPANS_FILE
 SPANS_FILE = "sentences.npy"  # every document's sentence spans, one (start, end) a row
 # Sentence spans of whole texts, stored with the index and remembered when it is opened:
@@ -80,7 +82,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     spans: list[Span] = []
     for block_start, block_end in _blocks(text, start, end):
         block = text[block_start:block_end]
-        for s, e in _punkt()(block):
+        found = _rejoined(block, list(_punkt()(block)))
+        for s, e in found:
             spans.extend(_split_inline_bullets(text, block_start + s, block_start + e))
     found = [t for s, e in spans if (t := _trim(text, s, e))]
     if whole and _known:  # an index's documents are remembered: a build adds its new ones
@@ -103,6 +106,20 @@ def _blocks(text: str, start: int, end: int) -> Iterator[Span]:
             yield block_start, i
             block_start = i + 1
     yield block_start, end
+
+
+def _rejoined(block: str, spans: list[Span]) -> list[Span]:
+    """Undo the tokenizer's two misreadings of print: a list's number ("1.") is not a
+    sentence but the start of the item it numbers, and a question or exclamation mark
+    before a lower-case word ('"Missing children: who cares?" is the report ...') is
+    inside the sentence, since sentences open with a capital."""
+    out: list[Span] = []
+    for s, e in spans:
+        before = block[slice(*out[-1])].strip() if out else ""
+        if _MARKER.fullmatch(before) or (block[s].islower() and _ASKS.search(before)):
+            s = out.pop()[0]
+        out.append((s, e))
+    return out
 
 
 def _split_inline_bullets(text: str, s: int, e: int) -> Iterator[Span]:

@@ -230,7 +230,6 @@ def context_start(text: str, start: int) -> int:
     if not _POINTS_BACK.match(text, marker.end() if marker else start):
         return start
     spans = _doc_sentences(text)
-    # (Not a list item's number, "4.", which the sentence splitter leaves on its own.)
     before = next(
         ((s, e) for s, e in reversed(spans) if e <= start and len(words(text[s:e])) >= 3), None
     )

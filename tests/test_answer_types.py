@@ -39,6 +39,12 @@ def score(question: str, sentence: str, known: frozenset[str] = frozenset()) -> 
         # A span of time is not a count of people, unless time is what is counted.
         ("How many officers were trained?", "Training ran over the past two years.", 0.2),
         ("How many months did the review take?", "It took 12 months.", 1.0),
+        # A list item's number is not a count of anything.
+        (
+            "How many more officers manage offenders?",
+            "## Improvements since 2019\n\n1. More officers now manage offenders.",
+            0.0,
+        ),
         # An age is a number of years old, not any number.
         ("How old were the children?", "2 year-old Dylan and 1 year-old Evelyn-Rose", 1.0),
         ("How old were the children?", "It cited missed opportunities in two deaths.", 0.3),

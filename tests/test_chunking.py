@@ -103,6 +103,22 @@ def test_sentences_split_on_lines_and_bullets_but_not_on_wrapped_lines():
     ]
 
 
+def test_a_numbered_item_is_one_sentence_without_its_number():
+    text = "## Improvements since 2019\n\n1. More officers manage offenders.\n2. Every officer has a camera."
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got == [
+        "## Improvements since 2019",
+        "More officers manage offenders.",
+        "Every officer has a camera.",
+    ]
+
+
+def test_a_question_mark_inside_a_sentence_does_not_end_it():
+    text = '"Missing children: who cares?" is the thematic report. Was it? Yes.'
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got == ['"Missing children: who cares?" is the thematic report.', "Was it?", "Yes."]
+
+
 def test_inline_bullets_are_separate_sentences():
     text = "Delays in analysing computers; - Insufficient staff in the team."
     got = [text[s:e] for s, e in sentence_spans(text)]
