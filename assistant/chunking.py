@@ -116,7 +116,7 @@ def _rejoined(block: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for s, e in spans:
         before = block[slice(*out[-1])].strip() if out else ""
-        if _MARKER.fullmatch(before) or (block[s].islower() and _ASKS.search(before)):
+        if _MARKER.fullmatch(before) or (block[s : s + 1].islower() and _ASKS.search(before)):
             s = out.pop()[0]
         out.append((s, e))
     return out

@@ -19,7 +19,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.chunk_vectors import save_chunk_vectors
-from assistant.chunking import chunk_document, remember_sentences, save_sentences
+from assistant.chunking import chunk_document, remember_sentences, save_sentences, splitter_id
 from assistant.corpus import CorpusLoad
 from assistant.errors import CorpusError, IndexWriteError
 from assistant.lexical import LexicalIndex
@@ -203,10 +203,13 @@ class IndexBuilder:
         return {doc_id: previous[doc_id] for doc_id in keep if doc_id in previous}
 
     def _prefix(self, doc: Document) -> str:
-        """The start of a document's chunk ids: it changes with its bytes, the chunking,
-        the model and what is embedded, so unchanged chunks keep their ids (and vectors)."""
+        """The start of a document's chunk ids: it changes with its bytes, the chunking
+        and the code that cuts it, the model and what is embedded, so unchanged chunks keep
+        their ids (and vectors), and a chunk cut differently is never given the vector of
+        the text its id had before."""
         key = json.dumps(
-            [doc.sha256, self.config, self.model_id, EMBED_TEXT_VERSION], sort_keys=True
+            [doc.sha256, self.config, splitter_id(), self.model_id, EMBED_TEXT_VERSION],
+            sort_keys=True,
         )
         return f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 

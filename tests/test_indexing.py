@@ -11,7 +11,7 @@ from assistant.corpus import load_corpus
 from assistant.errors import CorpusError, IndexMissingError
 from assistant.indexing import IndexBuilder
 from assistant.pipeline import Pipeline
-from assistant.store import IndexReader, read_manifest
+from assistant.store import IndexReader, embed_text, read_manifest
 
 pytestmark = pytest.mark.unit
 
@@ -200,6 +200,35 @@ def test_changing_the_chunk_size_re_embeds_everything(fake_pipeline):
     fake_pipeline.settings = fake_pipeline.settings.replace(chunk_tokens=300, chunk_overlap=40)
     report = fake_pipeline.build()
     assert len(report.updated) == 5 and report.embedded_chunks == report.chunks < first.chunks
+
+
+def test_chunks_cut_differently_by_new_code_get_vectors_of_their_own_text(
+    fake_pipeline, monkeypatch
+):
+    """An upgrade that splits sentences differently moves chunk boundaries: the next build
+    must embed each chunk's new text, not keep the vector its id had."""
+    import assistant.chunking as chunking
+    import assistant.indexing as indexing
+
+    monkeypatch.setattr(
+        chunking, "_punkt", lambda: lambda block: [(0, len(block))] if block.strip() else []
+    )
+    for module in (chunking, indexing):
+        monkeypatch.setattr(module, "splitter_id", lambda: "older-splitter")
+    fake_pipeline.build()
+    monkeypatch.undo()
+    report = fake_pipeline.build()
+    assert report.embedded_chunks == report.chunks
+    reader = fake_pipeline.reader
+    docs = reader.documents
+    ids = sorted(reader.chunks)
+    got = reader.collection.get(ids=ids, include=["embeddings"])
+    stored = dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
+    embedder = fake_pipeline.embed_model
+    for cid in ids:
+        chunk = reader.chunks[cid]
+        expected = embedder.get_text_embedding(embed_text(chunk, docs[chunk.doc_id]))
+        assert np.allclose(stored[cid], expected), cid
 
 
 def test_searching_before_any_build_is_a_clear_error(fake_pipeline):
