@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from assistant.dates import MONTH_NAMES
 from assistant.query import Intent, question_sentence
-from assistant.terms import content_stems, stem, words
+from assistant.terms import LIST_NUMBER, content_stems, stem, words
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -187,7 +187,7 @@ _MONEY = re.compile(
 )
 
 
-_LIST_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+")
+_LIST_NUMBER = re.compile(rf"(?m)^[ \t]*{LIST_NUMBER}[ \t]+")
 
 
 def _number_score(intent: Intent, text: str) -> float:

@@ -20,16 +20,17 @@ from typing import Any
 import numpy as np
 import tiktoken
 
+from assistant.terms import LIST_NUMBER
 from assistant.types import Chunk, Document
 
 Span = tuple[int, int]
 ENCODING = "cl100k_base"
 
 _HARD_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line always ends a sentence
-_BULLET = re.compile(r"(?:[-*•‣▪–]|\d{1,2}[.)]|\(?[a-z]\))[ \t]+")
+_BULLET = re.compile(rf"(?:[-*•‣▪–]|{LIST_NUMBER}|\(?[a-z]\))[ \t]+")
 _INLINE_BULLET = re.compile(r";[ \t]+-[ \t]+(?=[A-Z])")  # "...suspected; - Insufficient staff"
 _WORD = re.compile(r"\S+")
-_MARKER = re.compile(r"\d{1,2}[.)]")  # a numbered list's "1." on its own
+_MARKER = re.compile(LIST_NUMBER)  # a numbered list's "1." on its own
 _ASKS = re.compile(r"[?!][\"”’']?$")
 SENTENCES_FILE = "sentences.json"  # each document's rows of SPANS_FILE
 SPANS_FILE = "sentences.npy"  # every document's sentence spans, one (start, end) a row
@@ -82,8 +83,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     spans: list[Span] = []
     for block_start, block_end in _blocks(text, start, end):
         block = text[block_start:block_end]
-        found = _rejoined(block, list(_punkt()(block)))
-        for s, e in found:
+        for s, e in _rejoined(block, list(_punkt()(block))):
             spans.extend(_split_inline_bullets(text, block_start + s, block_start + e))
     found = [t for s, e in spans if (t := _trim(text, s, e))]
     if whole and _known:  # an index's documents are remembered: a build adds its new ones

@@ -25,7 +25,7 @@ from assistant.attribution import Attribution, Quotations, attribution
 from assistant.chunking import sentence_spans
 from assistant.dates import current_years, doc_years
 from assistant.query import Intent
-from assistant.terms import STOPWORDS, content_stems, flat, stem, words
+from assistant.terms import LIST_NUMBER, STOPWORDS, content_stems, flat, stem, words
 from assistant.types import Document, Passage
 
 # A question that names a year prefers sources about that year: a product rule, so the
@@ -210,7 +210,7 @@ def continuation_end(text: str, end: int) -> int:
 
 
 # What opens a list item: a bullet ("-", "•") or a number ("4.", "2)").
-_MARKER = r"([-*•‣▪–]|\d{1,2}[.)])"
+_MARKER = rf"([-*•‣▪–]|{LIST_NUMBER})"
 
 # A sentence that opens like this points back at the one before ("Due to these concerns,
 # HMICFRS carried out a third inspection"): quoted alone, the reader cannot tell which.

@@ -9,7 +9,7 @@ import re
 
 from assistant.citations import normalise
 from assistant.dates import human_date
-from assistant.terms import content_stems
+from assistant.terms import LIST_NUMBER, content_stems
 from assistant.types import Passage
 
 # Share of a sentence's content words (stems) that a cited passage must contain. On the
@@ -38,7 +38,7 @@ _END = re.compile(
     rf"|(?<!\be\.g)(?<!\bi\.e)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)"
     rf"[.!?]+[\"”’')]*(?:\s*{_MARKS})*)(?=\s|$)"
 )
-_BULLET = re.compile(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(rf"(?m)^\s*(?:[-*•]|{LIST_NUMBER})\s+")
 _THINKING = re.compile(r"<think>.*?</think>", re.S)
 
 
