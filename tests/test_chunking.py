@@ -86,43 +86,44 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_word_boundaries():
         assert not c.text.startswith(" ") and (c.end == len(text) or text[c.end] == " ")
 
 
-def test_sentences_split_on_lines_and_bullets_but_not_on_wrapped_lines():
-    text = (
+# What the splitter makes of print: each text, and the sentences it gives.
+SPLITS = {
+    "lines and bullets split, wrapped lines do not": (
         "The failings included:\n"
         "- Unacceptable delays in sharing information;\n"
         "- Missed opportunities to work with partners.\n"
-        "A report that wraps\nonto the next line is one sentence. Another one."
-    )
-    got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == [
-        "The failings included:",
-        "Unacceptable delays in sharing information;",
-        "Missed opportunities to work with partners.",
-        "A report that wraps\nonto the next line is one sentence.",
-        "Another one.",
-    ]
+        "A report that wraps\nonto the next line is one sentence. Another one.",
+        [
+            "The failings included:",
+            "Unacceptable delays in sharing information;",
+            "Missed opportunities to work with partners.",
+            "A report that wraps\nonto the next line is one sentence.",
+            "Another one.",
+        ],
+    ),
+    "a numbered item is one sentence, without its number": (
+        "## Improvements since 2019\n\n1. More officers manage offenders.\n"
+        "2. Every officer has a camera.",
+        [
+            "## Improvements since 2019",
+            "More officers manage offenders.",
+            "Every officer has a camera.",
+        ],
+    ),
+    "a question mark inside a sentence does not end it": (
+        '"Missing children: who cares?" is the thematic report. Was it? Yes.',
+        ['"Missing children: who cares?" is the thematic report.', "Was it?", "Yes."],
+    ),
+    "inline bullets are separate sentences": (
+        "Delays in analysing computers; - Insufficient staff in the team.",
+        ["Delays in analysing computers;", "Insufficient staff in the team."],
+    ),
+}
 
 
-def test_a_numbered_item_is_one_sentence_without_its_number():
-    text = "## Improvements since 2019\n\n1. More officers manage offenders.\n2. Every officer has a camera."
-    got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == [
-        "## Improvements since 2019",
-        "More officers manage offenders.",
-        "Every officer has a camera.",
-    ]
-
-
-def test_a_question_mark_inside_a_sentence_does_not_end_it():
-    text = '"Missing children: who cares?" is the thematic report. Was it? Yes.'
-    got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == ['"Missing children: who cares?" is the thematic report.', "Was it?", "Yes."]
-
-
-def test_inline_bullets_are_separate_sentences():
-    text = "Delays in analysing computers; - Insufficient staff in the team."
-    got = [text[s:e] for s, e in sentence_spans(text)]
-    assert got == ["Delays in analysing computers;", "Insufficient staff in the team."]
+@pytest.mark.parametrize(("text", "expected"), SPLITS.values(), ids=SPLITS.keys())
+def test_sentences_as_print_reads(text, expected):
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
 
 
 def test_sentences_stored_with_an_index_are_those_the_splitter_gives(tmp_path, monkeypatch):
