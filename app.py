@@ -1,5 +1,5 @@
 """Serve the chat app: `python app.py [--host H] [--port P] [--allow-remote] [--corpus DIR]
-[--index DIR]`. Reads the environment and flags into `Settings`; the app is `assistant.ui`.
+[--index DIR]`. Reads the environment and flags into `Settings`; the app is `assistant.app.ui`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     try:
         settings = settings_from(args, os.environ)
-        from assistant.ui_server import serve
+        from assistant.app.server import serve
 
         serve(settings)
     except AssistantError as e:

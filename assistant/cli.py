@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from assistant.briefcli import add_brief_commands
-from assistant.chat import Turn
-from assistant.dates import human_date
+from assistant.brief.cli import add_brief_commands
 from assistant.errors import AssistantError, QuestionError
-from assistant.evalcli import add_eval_arguments, cmd_eval
+from assistant.evals.cli import add_eval_arguments, cmd_eval
 from assistant.pipeline import Pipeline
+from assistant.retrieve.followups import Turn
 from assistant.settings import Settings, apply_offline_defaults
+from assistant.text.dates import human_date
 from assistant.types import Answer, BuildReport, Filters, Passage
 
 EXIT_PARTIAL = 7  # the index was built, but some corpus files could not be read

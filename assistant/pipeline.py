@@ -13,12 +13,11 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from threadpoolctl import threadpool_limits
 
-from assistant.abstain import abstention
-from assistant.answer import AnswerConfig, Answerer, ExtractiveAnswerer
-from assistant.chat import Turn, rewrite
-from assistant.compound import joined, parts
-from assistant.corpus import load_corpus
-from assistant.embed import (
+from assistant.answer.abstain import abstention
+from assistant.answer.extractive import AnswerConfig, Answerer, ExtractiveAnswerer
+from assistant.answer.reader_model import ReaderModel, load_reader, reader_model_id
+from assistant.index.build import IndexBuilder, Progress
+from assistant.index.embed import (
     MODEL_ID,
     embed_together,
     load_embedder,
@@ -26,15 +25,16 @@ from assistant.embed import (
     shared_threads,
     threads,
 )
-from assistant.indexing import IndexBuilder, Progress
-from assistant.query import analyse, validate
-from assistant.reader_model import ReaderModel, load_reader, reader_model_id
-from assistant.retrieve import HybridRetriever, RetrievalConfig
-from assistant.sentence_vectors import Encoder
+from assistant.index.sentence_vectors import Encoder
+from assistant.index.store import IndexReader
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.subjects import SubjectIndex
+from assistant.retrieve.compound import joined, parts
+from assistant.retrieve.followups import Turn, rewrite
+from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
+from assistant.retrieve.question import analyse, validate
 from assistant.settings import Settings
-from assistant.spelling import NameSpeller
-from assistant.store import IndexReader
-from assistant.subjects import SubjectIndex
+from assistant.text.spelling import NameSpeller
 from assistant.types import Answer, BuildReport, Filters, Passage
 
 
@@ -150,7 +150,7 @@ class Pipeline:
             answerer: Answerer = extractive
             if self.settings.llm.enabled:
                 # Imported here: the LLM client libraries load only when one is configured.
-                from assistant.llm import LLMAnswerer, make_llm
+                from assistant.answer.llm import LLMAnswerer, make_llm
 
                 llm = make_llm(self.settings.llm)
                 answerer = LLMAnswerer(extractive, llm, self.settings.llm.timeout)

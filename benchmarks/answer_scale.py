@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.corpus import load_corpus
-from assistant.embed import MODEL_ID
-from assistant.indexing import IndexBuilder
+from assistant.answer.reader_model import load_reader
+from assistant.index.build import IndexBuilder
+from assistant.index.embed import MODEL_ID
+from assistant.index.sentence_vectors import Encoder
+from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
-from assistant.reader_model import load_reader
-from assistant.sentence_vectors import Encoder
 from assistant.settings import Settings
 from benchmarks import latency
 from benchmarks.common import folder_mb, rss_mb

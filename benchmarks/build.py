@@ -8,12 +8,12 @@ from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from assistant.embed import MODEL_ID
-from assistant.indexing import IndexBuilder
+from assistant.index.build import IndexBuilder
+from assistant.index.embed import MODEL_ID
+from assistant.index.sentence_vectors import Compute, corpus_texts
+from assistant.index.store import embed_text
 from assistant.pipeline import Pipeline
-from assistant.sentence_vectors import Compute, corpus_texts
 from assistant.settings import Settings
-from assistant.store import embed_text
 from assistant.types import Chunk
 from benchmarks.common import folder_mb
 

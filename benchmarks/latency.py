@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.evals import load_cases
+from assistant.evals.runner import load_cases
 from assistant.pipeline import Pipeline
 from benchmarks.common import ROOT, interleaved, summary
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.embed import load_embedder
+from assistant.index.embed import load_embedder
 from assistant.settings import Settings, apply_offline_defaults
 from benchmarks import answer_scale, build, cold, latency, scale, synthetic
 from benchmarks.common import ROOT, peak_rss_mb

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.lexical import LexicalIndex
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import chroma_collection
 from assistant.settings import Settings
-from assistant.store import chroma_collection
 from benchmarks.common import chroma_server, folder_mb, growth, peak_rss_mb, rss_mb, summary
 from benchmarks.synthetic import chunk_texts
 

@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from assistant.evals import Case, converse, load_cases
+from assistant.evals.runner import Case, converse, load_cases
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings, apply_offline_defaults
 

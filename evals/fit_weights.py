@@ -9,7 +9,8 @@ are never read.
    forced answer is right" on the best sentence's score, its lead over the others and
    the doubts about it (`answer.confidence_inputs`), each set also scored fitted without it.
 
-Prints the values to paste into `assistant/evidence.py` and `assistant/answer.py`, with
+Prints the values to paste into `assistant/answer/evidence.py` and
+`assistant/answer/extractive.py`, with
 in-sample and cross-validated figures. The reader model's similarity (the `answers`
 feature) is taken out of fold from `evals/reader-oof.json.gz` (`train_reader.py --folds`):
 the shipped adapter was trained on these very cases, and its similarities for them would
@@ -32,13 +33,13 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
-from assistant.abstain import DOUBTS
-from assistant.answer import LEADS, AnswerConfig, SimilarityModel, confidence_inputs
-from assistant.evalcli import fold_of
-from assistant.evals import Case, best_cut, converse, fact_present, load_cases
-from assistant.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
+from assistant.answer.abstain import DOUBTS
+from assistant.answer.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
+from assistant.answer.extractive import LEADS, AnswerConfig, SimilarityModel, confidence_inputs
+from assistant.evals.cli import fold_of
+from assistant.evals.runner import Case, best_cut, converse, fact_present, load_cases
 from assistant.pipeline import Pipeline
-from assistant.query import Intent, analyse
+from assistant.retrieve.question import Intent, analyse
 from assistant.settings import Settings
 from assistant.types import Answer
 

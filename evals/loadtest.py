@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.evals import load_cases  # noqa: E402
+from assistant.evals.runner import load_cases  # noqa: E402
 from assistant.settings import apply_offline_defaults  # noqa: E402
 
 # Memory is "steady" when the last quarter of the run sits within this of the first.

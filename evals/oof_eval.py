@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.evals import load_cases, run_case, summarise
+from assistant.evals.runner import load_cases, run_case, summarise
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 

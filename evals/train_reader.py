@@ -1,4 +1,4 @@
-"""Train the reader's adapter (`assistant/reader_model.py`) on the tune cases: the seed eval
+"""Train the reader's adapter (`assistant/answer/reader_model.py`) on the tune cases: the seed eval
 set's tune split and, with `--dev`, the development set's two tune batches (folds A, B
 and C). Held-out cases, the third batch (`cases-3.yaml`) and the locked folds' questions
 are never read, nor, as candidates, the locked folds' documents. The shipped adapter is
@@ -41,14 +41,14 @@ from typing import Any
 
 import torch
 
-from assistant.embed import WEIGHTS_SHA256, base_model
-from assistant.evals import Case, fact_present
-from assistant.pipeline import Pipeline
-from assistant.reader_model import (
+from assistant.answer.reader_model import (
     ADAPTER_PATH,
     adapted_layers,
     mean_pooled,
 )
+from assistant.evals.runner import Case, fact_present
+from assistant.index.embed import WEIGHTS_SHA256, base_model
+from assistant.pipeline import Pipeline
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fit_weights import OOF_PATH, eval_sets, final_turn
@@ -170,7 +170,7 @@ def save(tensors: dict[str, Any], path: Path, cases: int) -> None:
 
 def similarities(tensors: dict[str, Any], data: list[Example]) -> dict[str, dict[str, float]]:
     """Each case's candidate similarities under the adapter: case id: {sentence: cosine}."""
-    from assistant.reader_model import ReaderModel, merge_adapter
+    from assistant.answer.reader_model import ReaderModel, merge_adapter
 
     model, tokenizer = base_model()
     merge_adapter(model, tensors, CONFIG["alpha"] / CONFIG["rank"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import MODEL_ID
+from assistant.index.embed import MODEL_ID
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from tests.fakes import FakeEmbedder
@@ -49,7 +49,7 @@ def fake_pipeline(corpus_dir: Path, tmp_path: Path) -> Pipeline:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> object:
-    from assistant.embed import load_embedder
+    from assistant.index.embed import load_embedder
 
     return load_embedder()
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from assistant.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus
 from benchmarks.synthetic import corpus_folder
 
 

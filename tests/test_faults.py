@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, indexing
-from assistant.corpus import load_corpus
+from assistant import cli
+from assistant.app.service import Service
 from assistant.errors import IndexWriteError
+from assistant.index import build as indexing
+from assistant.index.store import read_manifest
+from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
-from assistant.store import read_manifest
-from assistant.ui_service import Service
 from tests.conftest import CORPUS, ROOT
 from tests.fakes import FakeEmbedder
 

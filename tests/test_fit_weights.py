@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from assistant.abstain import DOUBTS
-from assistant.answer import AnswerConfig
+from assistant.answer.abstain import DOUBTS
+from assistant.answer.extractive import AnswerConfig
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "evals"))

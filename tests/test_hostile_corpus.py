@@ -8,7 +8,7 @@ import os
 import pytest
 
 from assistant import cli
-from assistant.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbedder

@@ -17,13 +17,14 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from assistant import cli, ui
-from assistant.citations import normalise
+from assistant import cli
+from assistant.answer.citations import normalise
+from assistant.app import ui
+from assistant.app.server import launch
+from assistant.app.service import Service
 from assistant.pipeline import Pipeline
-from assistant.ui_server import launch
-from assistant.ui_service import Service
+from tests.app.test_api import free_port
 from tests.conftest import ROOT
-from tests.test_app_api import free_port
 
 pytestmark = pytest.mark.integration
 

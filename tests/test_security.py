@@ -15,14 +15,14 @@ import gradio as gr
 import httpx
 import pytest
 
+from assistant.app.server import launch
+from assistant.app.ui import build_app
 from assistant.errors import ConfigError
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
-from assistant.ui import build_app
-from assistant.ui_server import launch
+from tests.app.test_api import free_port
 from tests.conftest import CORPUS, LOOPBACK, ROOT
 from tests.fakes import FakeEmbedder
-from tests.test_app_api import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.corpus import load_corpus
-from assistant.evals import Case, fact_present
+from assistant.evals.runner import Case, fact_present
+from assistant.ingest.corpus import load_corpus
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -1,0 +1,149 @@
+"""Chunking: sentence-aligned token chunks whose offsets slice the document exactly."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import tiktoken
+
+from assistant.ingest import chunking
+from assistant.ingest.chunking import (
+    chunk_document,
+    chunk_spans,
+    count_tokens,
+    remember_sentences,
+    save_sentences,
+    sentence_spans,
+)
+from assistant.ingest.corpus import load_corpus
+from assistant.types import Document, DocumentMeta
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.unit
+
+SEEDS = load_corpus(CORPUS).documents
+
+
+def doc(text: str) -> Document:
+    return Document(meta=DocumentMeta(doc_id="d", title="t"), text=text, sha256="x")
+
+
+def test_token_counts_match_tiktoken_itself(monkeypatch):
+    # Reference: tiktoken's own cl100k_base, from the cache llama-index-core ships.
+    import llama_index.core
+
+    cache = f"{llama_index.core.__path__[0]}/_static/tiktoken_cache"
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", cache)
+    reference = tiktoken.get_encoding("cl100k_base")
+    for d in SEEDS:
+        for chunk in chunk_document(d, 120, 24, d.doc_id):
+            assert chunk.tokens == len(reference.encode(chunk.text))
+            assert chunk.tokens <= 120
+
+
+@pytest.mark.parametrize("d", SEEDS, ids=lambda d: d.doc_id)
+@pytest.mark.parametrize("size,overlap", [(64, 8), (160, 32), (400, 60)])
+def test_chunk_offsets_slice_the_source_text_back_exactly(d, size, overlap):
+    chunks = chunk_document(d, size, overlap, d.doc_id)
+    assert chunks
+    for c in chunks:
+        assert d.text[c.start : c.end] == c.text
+        assert c.tokens <= size
+    # Together the chunks cover every sentence of the document.
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    for s, e in sentence_spans(d.text):
+        assert s in covered and e - 1 in covered
+
+
+def test_chunks_overlap_by_whole_sentences():
+    text = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(40))
+    spans = chunk_spans(text, 40, 12)
+    assert len(spans) > 3
+    for (_s1, e1), (s2, _) in itertools.pairwise(spans):
+        assert s2 < e1, "consecutive chunks share their boundary sentence"
+        assert text[s2 : s2 + 8] == "Sentence", "chunks start at a sentence"
+        assert count_tokens(text[s2:e1]) <= 12
+
+
+def test_chunks_end_at_sentence_boundaries():
+    d = SEEDS[3]
+    ends = {e for _, e in sentence_spans(d.text)}
+    for c in chunk_document(d, 100, 20, "x"):
+        assert c.end in ends
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_at_word_boundaries():
+    words = [f"word{i}" for i in range(300)]
+    text = " ".join(words) + "."
+    chunks = chunk_document(doc(text), 50, 0, "x")
+    assert len(chunks) > 3
+    for c in chunks:
+        assert c.tokens <= 50
+        assert text[c.start : c.end] == c.text
+        assert not c.text.startswith(" ") and (c.end == len(text) or text[c.end] == " ")
+
+
+# What the splitter makes of print: each text, and the sentences it gives.
+SPLITS = {
+    "lines and bullets split, wrapped lines do not": (
+        "The failings included:\n"
+        "- Unacceptable delays in sharing information;\n"
+        "- Missed opportunities to work with partners.\n"
+        "A report that wraps\nonto the next line is one sentence. Another one.",
+        [
+            "The failings included:",
+            "Unacceptable delays in sharing information;",
+            "Missed opportunities to work with partners.",
+            "A report that wraps\nonto the next line is one sentence.",
+            "Another one.",
+        ],
+    ),
+    "a numbered item is one sentence, without its number": (
+        "## Improvements since 2019\n\n1. More officers manage offenders.\n"
+        "2. Every officer has a camera.",
+        [
+            "## Improvements since 2019",
+            "More officers manage offenders.",
+            "Every officer has a camera.",
+        ],
+    ),
+    "a question mark inside a sentence does not end it": (
+        '"Missing children: who cares?" is the thematic report. Was it? Yes.',
+        ['"Missing children: who cares?" is the thematic report.', "Was it?", "Yes."],
+    ),
+    "inline bullets are separate sentences": (
+        "Delays in analysing computers; - Insufficient staff in the team.",
+        ["Delays in analysing computers;", "Insufficient staff in the team."],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLITS.values(), ids=SPLITS.keys())
+def test_sentences_as_print_reads(text, expected):
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+def test_sentences_stored_with_an_index_are_those_the_splitter_gives(tmp_path, monkeypatch):
+    """An opened index supplies its documents' sentence spans (no tokenizer to load);
+    spans stored by other splitting code, or for other bytes, are not used."""
+    docs = {d.doc_id: d for d in SEEDS}
+    expected = {d.doc_id: sentence_spans(d.text) for d in SEEDS}
+    save_sentences(tmp_path, docs)
+    monkeypatch.setattr(chunking, "_punkt", lambda: pytest.fail("tokenizer loaded"))
+    remember_sentences(tmp_path, docs)
+    remembered = {d.doc_id: sentence_spans(d.text) for d in SEEDS}
+    assert remembered == expected
+    assert all(type(o) is int for spans in remembered.values() for s in spans for o in s)
+    edited = SEEDS[0].model_copy(update={"sha256": "other bytes"})
+    remember_sentences(tmp_path, {edited.doc_id: edited})
+    with pytest.raises(pytest.fail.Exception, match="tokenizer loaded"):
+        sentence_spans(edited.text)
+    monkeypatch.setattr(chunking, "splitter_id", lambda: "other code")
+    remember_sentences(tmp_path, docs)
+    with pytest.raises(pytest.fail.Exception, match="tokenizer loaded"):
+        sentence_spans(SEEDS[1].text)
+    monkeypatch.undo()
+    remember_sentences(tmp_path / "no-index", {})
