@@ -10,8 +10,8 @@ from functools import partial
 from itertools import cycle
 from pathlib import Path
 
-from assistant.ingest.chunking import sentence_spans
 from assistant.ingest.corpus import load_corpus
+from assistant.text.sentences import sentence_spans
 from benchmarks.common import ROOT
 
 FORCES = (

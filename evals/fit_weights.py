@@ -34,13 +34,14 @@ import numpy as np
 from scipy.optimize import minimize
 
 from assistant.answer.abstain import DOUBTS
-from assistant.answer.evidence import TENSE_DEMOTION, YEAR_FLOOR, Candidate, ScoringConfig
+from assistant.answer.evidence import TENSE_DEMOTION, YEAR_FLOOR, ScoringConfig
 from assistant.answer.extractive import LEADS, AnswerConfig, SimilarityModel, confidence_inputs
 from assistant.evals.cli import fold_of
 from assistant.evals.runner import Case, best_cut, converse, fact_present, load_cases
 from assistant.pipeline import Pipeline
 from assistant.retrieve.question import Intent, analyse
 from assistant.settings import Settings
+from assistant.text.candidates import Candidate
 from assistant.types import Answer
 
 Ranking = list[tuple[np.ndarray, np.ndarray]]

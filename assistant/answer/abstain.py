@@ -11,12 +11,13 @@ import re
 from collections.abc import Sequence
 from weakref import WeakKeyDictionary
 
-from assistant.answer.answer_types import ACRONYM_NAME, NOT_NAMES, asks_publication, tense_mismatch
-from assistant.answer.evidence import Candidate
+from assistant.answer.answer_types import asks_publication, tense_mismatch
 from assistant.index.store import IndexReader
 from assistant.retrieve.names import Mentions, NameIndex, extends
 from assistant.retrieve.question import Intent, question_sentence
+from assistant.text.candidates import Candidate
 from assistant.text.dates import MONTH_NAMES, current_years, human_date, years_in
+from assistant.text.proper_names import ACRONYM_NAME, NOT_NAMES
 from assistant.text.terms import stem, words
 from assistant.types import Answer, Document, DocumentMeta, Passage, Suggestion
 

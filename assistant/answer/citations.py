@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from assistant.ingest.chunking import sentence_spans
+from assistant.text.sentences import sentence_spans
 from assistant.text.terms import content_stems
 from assistant.types import Chunk, Citation, Document, Statement
 

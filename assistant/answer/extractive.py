@@ -19,19 +19,13 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from assistant.answer.abstain import Doubter, abstention, date_term
 from assistant.answer.answer_types import asks_publication
 from assistant.answer.citations import checked, make_citation, normalise
-from assistant.answer.evidence import (
-    Candidate,
-    ScoringConfig,
-    candidates,
-    context_start,
-    continuation_end,
-    score_all,
-)
+from assistant.answer.evidence import ScoringConfig, score_all
 from assistant.answer.grounding import numbers_in
 from assistant.index.embed import VectorCache
 from assistant.index.store import IndexReader
 from assistant.retrieve.names import NameIndex
 from assistant.retrieve.question import Intent
+from assistant.text.candidates import Candidate, candidates, context_start, continuation_end
 from assistant.text.dates import doc_years
 from assistant.text.terms import content_stems
 from assistant.types import Answer, Citation, Filters, Passage, Statement

@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from assistant.answer.citations import checked, make_citation
-from assistant.answer.evidence import Candidate, continuation_end
 from assistant.pipeline import Pipeline
 from assistant.retrieve.question import analyse, validate
+from assistant.text.candidates import Candidate, continuation_end
 from assistant.types import Briefing, BriefingSection, Citation, Filters, Statement
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.citations import make_citation, normalise, quote_problem
-from assistant.answer.evidence import Candidate
 from assistant.brief.agreement import agree, closest_clause, figures, negated
 from assistant.pipeline import Pipeline
 from assistant.retrieve.question import analyse, validate
+from assistant.text.candidates import Candidate
 from assistant.text.dates import years_in
 from assistant.text.terms import content_stems
 from assistant.types import Citation, ClaimCheck, ClaimEvidence, Filters

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from assistant.answer.citations import make_citation, normalise, quote_problem
-from assistant.answer.evidence import continuation_end
-from assistant.ingest.chunking import sentence_spans
+from assistant.text.candidates import continuation_end
 from assistant.text.dates import MONTH_NAMES, MONTHS, human_date
+from assistant.text.sentences import sentence_spans
 from assistant.text.terms import content_stems
 from assistant.types import Chunk, Citation, Document, Filters, Timeline, TimelineEvent
 

@@ -37,14 +37,10 @@ from assistant.index.store import (
 )
 from assistant.index.vocabulary import Vocabulary
 from assistant.index.word_tables import save_tables
-from assistant.ingest.chunking import (
-    chunk_document,
-    remember_sentences,
-    save_sentences,
-    splitter_id,
-)
+from assistant.ingest.chunking import chunk_document, chunker_id
 from assistant.ingest.corpus import CorpusLoad
 from assistant.settings import Settings
+from assistant.text.sentences import remember_sentences, save_sentences
 from assistant.types import BuildReport, Chunk, Document
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
@@ -213,7 +209,7 @@ class IndexBuilder:
         their ids (and vectors), and a chunk cut differently is never given the vector of
         the text its id had before."""
         key = json.dumps(
-            [doc.sha256, self.config, splitter_id(), self.model_id, EMBED_TEXT_VERSION],
+            [doc.sha256, self.config, chunker_id(), self.model_id, EMBED_TEXT_VERSION],
             sort_keys=True,
         )
         return f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"

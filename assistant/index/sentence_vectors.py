@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.evidence import candidates
+from assistant.text.candidates import candidates
 from assistant.types import Chunk, Document, Passage
 
 # Texts in, one vector per text out: `BaseEmbedding.get_text_embedding_batch`,

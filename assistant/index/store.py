@@ -27,9 +27,9 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.sentence_vectors import load_sentence_vectors
 from assistant.index.vocabulary import Vocabulary
 from assistant.index.word_tables import CorpusTables
-from assistant.ingest.chunking import remember_sentences
 from assistant.kept import kept
 from assistant.settings import Settings
+from assistant.text.sentences import remember_sentences
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.answer_types import person_names
 from assistant.retrieve.question import QUESTION_WORDS
 from assistant.text.dates import years_in
+from assistant.text.proper_names import person_names
 from assistant.text.terms import STOPWORDS, content_stems, words
 from assistant.types import Answer
 

@@ -11,12 +11,12 @@ from functools import cached_property, lru_cache, partial, reduce
 
 import numpy as np
 
-from assistant.answer.answer_types import NOT_NAMES, TITLE_WORDS
+from assistant.index.postings import WordTables
 from assistant.index.store import IndexReader
-from assistant.index.word_tables import WordTables
 from assistant.kept import kept
 from assistant.retrieve.question import Intent, question_sentence, without_possessive
 from assistant.text.dates import MONTH_NAMES
+from assistant.text.proper_names import NOT_NAMES, TITLE_WORDS
 from assistant.text.terms import flat, words
 from assistant.types import Document
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.answer_types import person_names
+from assistant.text.proper_names import person_names
 
 # "<who> said:" and the like, up to the colon that opens the quote.
 _ATTRIBUTION = re.compile(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.answer.answer_types import person_names
+from assistant.text.proper_names import person_names
 
 # A capitalised word, possibly hyphenated ("Tiffin-Brown", "Hi-Tech").
 _CAPITALISED = re.compile(r"\b[A-Z][a-zà-ÿ’']*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ]+)*\b")

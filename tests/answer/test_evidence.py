@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.evidence import candidates, context_start
+from assistant.text.candidates import candidates, context_start
 from assistant.types import Chunk, Document, DocumentMeta, Passage
 
 pytestmark = pytest.mark.unit

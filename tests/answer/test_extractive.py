@@ -6,11 +6,11 @@ import itertools
 
 import pytest
 
-from assistant.answer.answer_types import expansion
 from assistant.answer.citations import checked, make_citation, normalise
 from assistant.answer.extractive import render
 from assistant.ingest.corpus import load_corpus
 from assistant.retrieve.followups import Turn
+from assistant.text.proper_names import expansion
 from assistant.types import Answer, Statement
 from tests.conftest import CORPUS
 

@@ -20,11 +20,12 @@ from assistant.answer.grounding import heading, parse_reply, supports
 from assistant.answer.llm import LLMAnswerer, make_llm
 from assistant.errors import ConfigError
 from assistant.index.embed import MODEL_ID
-from assistant.ingest.chunking import chunk_document, sentence_spans
+from assistant.ingest.chunking import chunk_document
 from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
 from assistant.retrieve.question import analyse
 from assistant.settings import LLMSettings, Settings
+from assistant.text.sentences import sentence_spans
 from assistant.text.terms import content_stems
 from assistant.types import Answer, Chunk, Document, DocumentMeta, Passage
 from tests.fake_openai import FakeOpenAI, Messages, Reply

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.index.embed import MAX_TOKENS, base_model, inference_copy
-from assistant.ingest.chunking import sentence_spans
 from assistant.ingest.corpus import load_corpus
+from assistant.text.sentences import sentence_spans
 
 pytestmark = pytest.mark.integration
 

@@ -207,14 +207,14 @@ def test_chunks_cut_differently_by_new_code_get_vectors_of_their_own_text(
 ):
     """An upgrade that splits sentences differently moves chunk boundaries: the next build
     must embed each chunk's new text, not keep the vector its id had."""
-    import assistant.index.build as indexing
-    import assistant.ingest.chunking as chunking
+    import assistant.index.build as build
+    from assistant.text import sentences
 
     monkeypatch.setattr(
-        chunking, "_punkt", lambda: lambda block: [(0, len(block))] if block.strip() else []
+        sentences, "_punkt", lambda: lambda block: [(0, len(block))] if block.strip() else []
     )
-    for module in (chunking, indexing):
-        monkeypatch.setattr(module, "splitter_id", lambda: "older-splitter")
+    monkeypatch.setattr(sentences, "splitter_id", lambda: "older-splitter")
+    monkeypatch.setattr(build, "chunker_id", lambda: "older-chunker")
     fake_pipeline.build()
     monkeypatch.undo()
     report = fake_pipeline.build()

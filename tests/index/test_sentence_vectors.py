@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.evidence import candidates
 from assistant.index.sentence_vectors import TextVectors, document_texts, load_sentence_vectors
 from assistant.pipeline import Pipeline
+from assistant.text.candidates import candidates
 from assistant.types import Passage
 from tests.fakes import FakeEmbedder
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.index import word_tables
-from assistant.index.word_tables import FOLDER, WordTables, acronym_index, corpus_initials
+from assistant.index.postings import WordTables
+from assistant.index.word_tables import FOLDER, acronym_index, corpus_initials
 from assistant.pipeline import Pipeline
 from assistant.text.attribution import openings, quotations
 from assistant.text.dates import doc_years

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.index.word_tables import WordTables, acronym_index
+from assistant.index.postings import WordTables
+from assistant.index.word_tables import acronym_index
 from assistant.ingest.chunking import chunk_document
 from assistant.retrieve.names import Mentions, NameIndex, extends
 from assistant.retrieve.question import analyse
