@@ -14,7 +14,9 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from threadpoolctl import threadpool_limits
 
 from assistant.answer.abstain import abstention
-from assistant.answer.extractive import AnswerConfig, Answerer, ExtractiveAnswerer
+from assistant.answer.base import Answerer
+from assistant.answer.confidence import AnswerConfig
+from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.reader_model import ReaderModel, load_reader, reader_model_id
 from assistant.index.build import IndexBuilder, Progress
 from assistant.index.embed import (

@@ -34,8 +34,9 @@ import numpy as np
 from scipy.optimize import minimize
 
 from assistant.answer.abstain import DOUBTS
+from assistant.answer.base import SimilarityModel
+from assistant.answer.confidence import LEADS, AnswerConfig, confidence_inputs
 from assistant.answer.evidence import TENSE_DEMOTION, YEAR_FLOOR, ScoringConfig
-from assistant.answer.extractive import LEADS, AnswerConfig, SimilarityModel, confidence_inputs
 from assistant.evals.cli import fold_of
 from assistant.evals.runner import Case, best_cut, converse, fact_present, load_cases
 from assistant.pipeline import Pipeline

@@ -22,7 +22,7 @@ from assistant import cli
 from assistant.app.service import Service
 from assistant.errors import IndexWriteError
 from assistant.index import build as indexing
-from assistant.index.store import read_manifest
+from assistant.index.generation import read_manifest
 from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from assistant.answer.abstain import DOUBTS
-from assistant.answer.extractive import AnswerConfig
+from assistant.answer.confidence import AnswerConfig
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "evals"))

@@ -20,21 +20,19 @@ from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.errors import CorpusError, IndexWriteError
 from assistant.index.chunk_vectors import save_chunk_vectors
-from assistant.index.lexical import LexicalIndex
-from assistant.index.sentence_vectors import Encoder, build_sentence_vectors
-from assistant.index.store import (
-    EMBED_TEXT_VERSION,
+from assistant.index.generation import (
     MANIFEST,
     DocEntry,
     Manifest,
     atomic_write,
-    chroma_collection,
-    embed_text,
     load_documents,
     read_manifest,
     write_jsonl,
     write_problem,
 )
+from assistant.index.lexical import LexicalIndex
+from assistant.index.sentence_vectors import Encoder, build_sentence_vectors
+from assistant.index.store import EMBED_TEXT_VERSION, chroma_collection, embed_text
 from assistant.index.vocabulary import Vocabulary
 from assistant.index.word_tables import save_tables
 from assistant.ingest.chunking import chunk_document, chunker_id

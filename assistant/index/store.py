@@ -1,28 +1,29 @@
-"""The index: chunk vectors in a Chroma collection, plus the chunk records, document
-texts and a BM25 lexical index in a numbered generation folder, all tied together by
-`manifest.json`. The manifest is the commit point: a build writes everything new
-first and swaps the manifest last, so a build that fails part-way leaves the previous
-index whole. Chunk ids are content-addressed, so unchanged documents are never
-re-embedded and vectors from an interrupted build are reused by the next one.
+"""The index opened for searching: chunk vectors in a Chroma collection, plus the chunk
+records, document texts, BM25 lexical index and word tables of the generation its
+manifest names (`generation`). Chunk ids are content-addressed, so unchanged documents
+are never re-embedded and vectors from an interrupted build are reused by the next one.
 """
 
 from __future__ import annotations
 
-import errno
-import json
 import logging
-import os
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
-from pydantic import BaseModel
 
 from assistant.errors import BackendError, IndexMissingError
 from assistant.index.chunk_vectors import ChunkVectors
+from assistant.index.generation import (
+    load_chunks,
+    load_documents,
+    manifest_stamp,
+    open_manifest,
+    read_manifest,
+    write_problem,
+)
 from assistant.index.lexical import LexicalIndex
 from assistant.index.sentence_vectors import load_sentence_vectors
 from assistant.index.vocabulary import Vocabulary
@@ -33,29 +34,6 @@ from assistant.text.sentences import remember_sentences
 from assistant.types import Chunk, Document, DocumentMeta, Filters
 
 log = logging.getLogger(__name__)
-
-FORMAT = 1
-MANIFEST = "manifest.json"
-
-
-class DocEntry(BaseModel):
-    sha256: str
-    source: str
-    chunk_ids: list[str]
-
-
-class Manifest(BaseModel):
-    format: int = FORMAT
-    generation: int = 0
-    built_at: str = ""
-    model: str = ""
-    chunking: dict[str, int] = {}
-    collection: str = ""
-    builder: str = ""  # the code and models that built it (`IndexBuilder.fingerprint`)
-    documents: dict[str, DocEntry] = {}
-
-    def all_chunk_ids(self) -> set[str]:
-        return {cid for entry in self.documents.values() for cid in entry.chunk_ids}
 
 
 # Goes into every chunk id, so that changing what `embed_text` gives re-embeds every chunk.
@@ -81,13 +59,6 @@ def embed_text(chunk: Chunk, doc: Document) -> str:
     meta = doc.meta
     about = ", ".join(x for x in (meta.publisher, meta.kind, meta.published or "undated") if x)
     return f"{meta.title} ({about})\n{chunk.text}"
-
-
-def read_manifest(index_dir: Path) -> Manifest | None:
-    path = index_dir / MANIFEST
-    if not path.is_file():
-        return None
-    return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def chroma_collection(settings: Settings, fresh: bool = False) -> Any:
@@ -126,59 +97,13 @@ def chroma_collection(settings: Settings, fresh: bool = False) -> Any:
         raise BackendError(f"cannot open the Chroma store at {where}: {detail}") from None
 
 
-def load_documents(index_dir: Path, generation: int) -> dict[str, Document]:
-    path = index_dir / f"gen-{generation}" / "documents.jsonl"
-    return {d.doc_id: d for d in (Document.model_validate_json(line) for line in _lines(path))}
-
-
-def load_chunks(index_dir: Path, generation: int) -> list[Chunk]:
-    path = index_dir / f"gen-{generation}" / "chunks.jsonl"
-    return [Chunk.model_validate_json(line) for line in _lines(path)]
-
-
-def _manifest_stamp(index_dir: Path) -> tuple[int, int, int] | None:
-    """Identifies one version of the manifest file: a commit replaces it (new inode)."""
-    try:
-        st = (index_dir / MANIFEST).stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def open_manifest(index_dir: Path) -> Manifest:
-    manifest = read_manifest(index_dir)
-    if manifest is None or not (index_dir / f"gen-{manifest.generation}").is_dir():
-        raise IndexMissingError(index_dir)
-    return manifest
-
-
-def _lines(path: Path) -> Iterable[str]:
-    with path.open(encoding="utf-8") as f:
-        yield from (line for line in f if line.strip())
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 class IndexReader:
     """A built index opened for searching: one generation, as its manifest names it."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         for attempt in range(3):
-            self._stamp = _manifest_stamp(settings.index)  # before reading: a later swap shows
+            self._stamp = manifest_stamp(settings.index)  # before reading: a later swap shows
             self.manifest = open_manifest(settings.index)
             try:
                 self._load(self.manifest.generation)
@@ -212,7 +137,7 @@ class IndexReader:
     def is_stale(self) -> bool:
         """True once a newer build has been committed: reopen to see it. Asked before every
         question, so the manifest is only re-read when the file itself has changed."""
-        stamp = _manifest_stamp(self.settings.index)
+        stamp = manifest_stamp(self.settings.index)
         if stamp == self._stamp:
             return False
         current = read_manifest(self.settings.index)
@@ -330,24 +255,3 @@ class IndexReader:
                 log.warning("Chroma failed (%s): reopening the store", e)
                 self.collection = chroma_collection(self.settings, fresh=True)
         raise AssertionError("unreachable")
-
-
-_LOW_SPACE = 32 * 2**20
-
-
-def write_problem(index_dir: Path, error: Exception) -> str | None:
-    """Why writing the index failed, if the cause is the disk (full, read-only, denied)
-    rather than a bug; None otherwise."""
-    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES,
-                                                      errno.EPERM, errno.EDQUOT):  # fmt: skip
-        return error.strerror or str(error)
-    try:
-        fs = os.statvfs(index_dir)
-    except OSError:
-        return None
-    if fs.f_flag & os.ST_RDONLY:
-        return "read-only file system"
-    free = fs.f_bavail * fs.f_frsize
-    if free < _LOW_SPACE:
-        return f"disk full: {free // 1024:,} kB free"
-    return None

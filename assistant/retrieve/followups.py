@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.retrieve.question import QUESTION_WORDS
+from assistant.retrieve.question_kinds import QUESTION_WORDS
 from assistant.text.dates import years_in
 from assistant.text.proper_names import person_names
 from assistant.text.terms import STOPWORDS, content_stems, words

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.abstain import DOUBTS, abstention, coverage
-from assistant.answer.extractive import confidence_inputs
+from assistant.answer.confidence import confidence_inputs
 from assistant.retrieve.question import analyse
 from assistant.types import Passage
 

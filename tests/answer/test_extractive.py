@@ -522,7 +522,7 @@ def test_a_question_takes_two_model_passes_each_on_a_share_of_the_cores(real_pip
     cores makes them queue behind each other; so would a third pass."""
     import torch
 
-    from assistant.answer.extractive import reader_model
+    from assistant.answer import reader_model
     from assistant.index.bert import Bert
     from assistant.index.embed import shared_threads
 

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.errors import CorpusError, IndexMissingError
 from assistant.index.build import IndexBuilder
-from assistant.index.store import IndexReader, embed_text, read_manifest
+from assistant.index.generation import read_manifest
+from assistant.index.store import IndexReader, embed_text
 from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
 

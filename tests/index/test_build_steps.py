@@ -40,7 +40,7 @@ import numpy as np
 import pytest
 
 from assistant.index.embed import MODEL_ID
-from assistant.index.store import read_manifest
+from assistant.index.generation import read_manifest
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 from tests.conftest import CORPUS
