@@ -1,5 +1,5 @@
 """The `assistant` command: build the index, search it, ask questions, chat, run evals
-(and, from `briefcli`, brief, timeline and check).
+(and, from `brief.cli`, brief, timeline and check).
 Reads the environment and flags once into `Settings`; turns user errors into one line.
 """
 

@@ -1,7 +1,7 @@
 """Whether the corpus answers at all: the doubts the best sentence found leaves (a name
 the documents do not know, an answer of the wrong kind or of another year ...), and the
 answer that says the documents do not answer. How much each doubt weighs is the
-answerer's config (`answer.AnswerConfig`), fitted by `evals/fit_weights.py`.
+answerer's config (`confidence.AnswerConfig`), fitted by `evals/fit_weights.py`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The app's briefing-preparation tabs: Timeline (a chart and the dated entries with their
 sources) and Check (a claim's verdict, and the passages for and against it). Layout,
-wiring and HTML here; the work is `timeline.py` and `claims.py` through the service.
+wiring and HTML here; the work is `brief.timeline` and `brief.claims` through the service.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """HTML for the chat app: answer bubbles, source cards, the corpus list and the status line.
-Everything from documents or users is escaped here; `ui.py` only places the results.
+Everything from documents or users is escaped here; `ui` only places the results.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Gradio chat app: layout, event wiring, the `ask` API endpoint and a safe launch.
-HTML comes from `ui_render`, Markdown from `markdown`, the pipeline from `ui_service`.
+HTML comes from `render`, Markdown from `brief.markdown`, the pipeline from `service`.
 """
 
 from __future__ import annotations

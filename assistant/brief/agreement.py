@@ -1,6 +1,6 @@
 """Does a sentence agree with a claim on what overlap of words cannot show: its figures,
 its years, the people and bodies it names, and whether it is negated. Plain rules over
-the text; deciding a verdict from these is `claims.py`'s job.
+the text; deciding a verdict from these is `claims`'s job.
 """
 
 from __future__ import annotations

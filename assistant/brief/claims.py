@@ -1,6 +1,6 @@
 """Claim check: for a sentence someone means to say, the passages that support it and those
 that contradict or qualify it, and a verdict. Retrieval and sentence scoring are the
-answerer's; the agreement on figures, years, names and negation is `agreement.py`'s.
+answerer's; the agreement on figures, years, names and negation is `agreement`'s.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A briefing note as a Word document (.docx, python-docx): title, the dates it covers, the
 latest position, what each document said in date order, key figures, and numbered
-endnotes with each source. The note's content comes from `briefing.py`.
+endnotes with each source. The note's content comes from `briefing`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Known-facts evals: run the cases in `evals/cases.yaml` through the real pipeline and
 measure retrieval (hit@1, hit@5, MRR), answers (required facts present), citations
 (quotes verbatim, a supporting document cited), abstention, length and latency, for the
-tune and held-out splits apart. Rendering and the regression gate are in `evalreport.py`.
+tune and held-out splits apart. Rendering and the regression gate are in `report`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The build stage: bring the index up to date with the corpus. Only documents whose
 bytes, metadata, chunking or model changed are chunked and embedded again; the new
-manifest is written last (see `store.py`), so a failed build changes nothing.
+manifest is written last (see `generation`), so a failed build changes nothing.
 """
 
 from __future__ import annotations

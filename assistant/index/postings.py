@@ -153,7 +153,7 @@ class WordTables:
 
 class CorpusStats:
     """Document frequencies of word stems over the chunks, for weighting question words
-    (worked out with the index: `word_tables.WordTables.stats`)."""
+    (worked out with the index: `WordTables.stats`)."""
 
     def __init__(
         self, n: int, df: dict[str, int], vocab: set[str], lowercase: frozenset[str]

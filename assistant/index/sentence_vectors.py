@@ -1,6 +1,6 @@
 """Vectors of the documents' sentences, computed when a document is indexed and stored
 in the index generation, so that answering a question embeds only the question. What
-counts as a sentence (and its window) is `evidence.candidates`; the scoring is elsewhere.
+counts as a sentence (and its window) is `text.candidates`; the scoring is elsewhere.
 """
 
 from __future__ import annotations

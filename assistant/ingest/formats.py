@@ -1,6 +1,6 @@
 """File formats: turn the bytes of a text, Markdown, HTML or PDF file into body text plus
 whatever metadata the file carries. Raises `CorpusFileError` with the reason a file
-cannot be read; `corpus.py` decides what to do with the result.
+cannot be read; `corpus` decides what to do with the result.
 """
 
 from __future__ import annotations
