@@ -7,7 +7,8 @@ are never read.
    the right sentence.
 2. Abstention (`AnswerConfig`'s confidence and threshold): a logistic regression of "the
    forced answer is right" on the best sentence's score, its lead over the others and
-   the doubts about it (`answer.confidence.confidence_inputs`), each set also scored fitted without it.
+   the doubts about it (`answer.confidence.confidence_inputs`), each set also scored
+   fitted without it.
 
 Prints the values to paste into `assistant/answer/evidence.py` and
 `assistant/answer/extractive.py`, with
