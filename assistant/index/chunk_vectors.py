@@ -60,10 +60,12 @@ class ChunkVectors:
         vectors = np.asarray(np.load(folder / FILE, mmap_mode="r"))
         return cls(vectors, lexical) if vectors.shape[0] == len(lexical.chunk_ids) else None
 
-    def of(self, chunk_ids: list[str]) -> dict[str, list[float]]:
-        """Each chunk's vector, by id (chunks it does not hold are left out)."""
+    def of(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Each chunk's vector (in float64, as Chroma gives them), by id; chunks it does not
+        hold are left out. Arrays, not lists: making 384 Python floats of each of a
+        question's ~40 BM25-only hits took ~0.6 ms of every answer."""
         at = self.lexical.positions
-        return {c: list(map(float, self.vectors[at[c]])) for c in chunk_ids if c in at}
+        return {c: self.vectors[at[c]].astype(np.float64) for c in chunk_ids if c in at}
 
     def nearest(
         self, vector: Sequence[float], k: int, allowed: frozenset[str] | None = None

@@ -235,12 +235,13 @@ class IndexReader:
             _KEPT_FILTERS,
         )
 
-    def vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
+    def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         if self.chunk_vectors is not None:
             return self.chunk_vectors.of(chunk_ids)
         got = self._chroma(lambda c: c.get(ids=chunk_ids, include=["embeddings"]))
         return {
-            cid: list(map(float, v)) for cid, v in zip(got["ids"], got["embeddings"], strict=True)
+            cid: np.asarray(v, dtype=np.float64)
+            for cid, v in zip(got["ids"], got["embeddings"], strict=True)
         }
 
     def _chroma(self, call: Callable[[Any], Any]) -> Any:
