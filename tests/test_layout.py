@@ -4,6 +4,7 @@ imports a later one, so each can be read (and tested) knowing only those before 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ def _part(module: str) -> str:
     return module.split(".")[1]
 
 
+@cache
 def _modules() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -48,16 +50,31 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(path: Path) -> set[str]:
-    """The `assistant` modules a file imports, anywhere in it."""
+    """The `assistant` modules a file imports, anywhere in it ("from assistant.text import
+    terms" imports `assistant.text.terms`)."""
+    modules = _modules()
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "assistant":
-                found |= {f"assistant.{alias.name}" for alias in node.names}
-            elif node.module.startswith("assistant."):
-                found.add(node.module)
+            if node.module == "assistant" or node.module.startswith("assistant."):
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    found.add(sub if sub in modules else node.module)
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("assistant.")}
+    return found
+
+
+def imported_closure(module: str) -> set[str]:
+    """The module and every module of the package whose code it runs, directly or not (a
+    package's `__init__` only gathers its modules' names, and is left out)."""
+    modules = _modules()
+    found, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name not in found and modules[name].name != "__init__.py":
+            found.add(name)
+            todo += _imports(modules[name])
     return found
 
 

@@ -9,7 +9,8 @@ import re
 
 from assistant.answer.citations import normalise
 from assistant.text.dates import human_date
-from assistant.text.terms import LIST_NUMBER, content_stems
+from assistant.text.sentences import LIST_NUMBER
+from assistant.text.terms import content_stems
 from assistant.types import Passage
 
 # Share of a sentence's content words (stems) that a cited passage must contain. On the

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from assistant.retrieve.question import Intent, question_sentence
 from assistant.text.dates import MONTH_NAMES
-from assistant.text.terms import LIST_NUMBER, stem, words
+from assistant.text.sentences import LIST_NUMBER
+from assistant.text.terms import stem, words
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

@@ -1,10 +1,9 @@
 """The corpus's word tables, worked out when the index is built and stored in its
-generation (`gen-N/words/`): which chunks use each word (for the name index), word-stem
-document frequencies, words written in lower case, the acronyms chunks spell out, the
-initials of the documents' words (for acronyms no chunk writes), the names the speller
-knows, who each document quotes, and the years the documents mention.
-Opening an index reads them; what they mean for a question is for `names`, `evidence`,
-`attribution`, `abstain` and `spelling` to say.
+generation (`gen-N/words/`): which chunks use each word and the statistics read off them
+(`postings`), the acronyms chunks spell out, the initials of the documents' words (for
+acronyms no chunk writes), the names the speller knows, who each document quotes, and the
+years the documents mention. Opening an index reads them; what they mean for a question
+is for `names`, `evidence`, `attribution`, `abstain` and `spelling` to say.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, cached_property, partial
 from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from assistant.index import postings
@@ -32,14 +32,20 @@ FOLDER = "words"
 _DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
 
 
+# The code the tables are worked out by: this module and every module of the package it
+# runs, but `types`' data definitions (`tests/index/test_word_tables.py` checks the list
+# against the imports).
+TABLES_CODE: tuple[ModuleType, ...] = (sys.modules[__name__], postings, terms, dates)
+TABLES_CODE += (proper_names, spelling, attribution)
+
+
 @cache
 def tables_id() -> str:
-    """What decides the tables: the code that works them out (this module, the postings and
-    the text modules they read with) and the stemmer's version. Tables stored by other code
-    are worked out again when an index is opened; a change to answering leaves them be."""
+    """What decides the tables: their code (`TABLES_CODE`) and the stemmer's version.
+    Tables stored by other code are worked out again when an index is opened; a change to
+    answering alone leaves them be."""
     digest = hashlib.sha256(version("PyStemmer").encode())
-    code = (sys.modules[__name__], postings, terms, proper_names, spelling, attribution, dates)
-    for module in code:
+    for module in TABLES_CODE:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 

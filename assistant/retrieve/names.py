@@ -1,6 +1,6 @@
 """The people and bodies a question names, and which documents and chunks mention them:
 ranking prefers the sources that do, and abstention doubts a source that never does. What
-counts as a person's name in a sentence is `answer_types`' business.
+counts as a person's name in a sentence is `text.proper_names`' business.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.text.attribution import Attribution
-from assistant.text.sentences import sentence_spans
-from assistant.text.terms import LIST_NUMBER, content_stems, words
+from assistant.text.sentences import LIST_NUMBER, sentence_spans
+from assistant.text.terms import content_stems, words
 from assistant.types import Document, Passage
 
 

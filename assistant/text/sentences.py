@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.text.terms import LIST_NUMBER
 from assistant.types import Document
 
 Span = tuple[int, int]
+LIST_NUMBER = r"\d{1,2}[.)]"  # how a numbered list's item opens: "2.", "4)"
 
 
 _BULLET = re.compile(rf"(?:[-*•‣▪–]|{LIST_NUMBER}|\(?[a-z]\))[ \t]+")

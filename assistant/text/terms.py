@@ -9,8 +9,6 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-LIST_NUMBER = r"\d{1,2}[.)]"  # how a numbered list's item opens: "2.", "4)"
-
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few

@@ -17,6 +17,7 @@ from assistant.pipeline import Pipeline
 from assistant.text.attribution import openings, quotations
 from assistant.text.dates import doc_years
 from assistant.text.spelling import NameSpeller
+from tests.test_layout import imported_closure
 
 pytestmark = pytest.mark.unit
 
@@ -164,3 +165,12 @@ def test_the_chunks_that_may_hold_a_phrase_include_every_chunk_that_does(fake_pi
     # And the narrowing narrows: a phrase of words few chunks share.
     held = tables.may_hold("Safeguarding Children Board")
     assert 0 < len(set.intersection(*held)) < len(reader.chunks) / 4
+
+
+def test_the_tables_stamp_covers_every_module_they_are_worked_out_by():
+    """Tables stored by other code are worked out again, so the stamp must change with
+    every module whose code works them out (one left out leaves an upgraded index's tables
+    stale) and with nothing else: a change to answering keeps an index's tables."""
+    stamped = {module.__name__ for module in word_tables.TABLES_CODE}
+    assert stamped == imported_closure("assistant.index.word_tables") - {"assistant.types"}
+    assert not any(m.startswith(("assistant.answer", "assistant.retrieve")) for m in stamped)

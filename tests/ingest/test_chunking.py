@@ -16,6 +16,7 @@ from assistant.ingest.corpus import load_corpus
 from assistant.text.sentences import sentence_spans
 from assistant.types import Document, DocumentMeta
 from tests.conftest import CORPUS
+from tests.test_layout import imported_closure
 
 pytestmark = pytest.mark.unit
 
@@ -81,3 +82,12 @@ def test_a_sentence_longer_than_a_chunk_is_cut_at_word_boundaries():
         assert c.tokens <= 50
         assert text[c.start : c.end] == c.text
         assert not c.text.startswith(" ") and (c.end == len(text) or text[c.end] == " ")
+
+
+def test_chunk_ids_change_with_every_module_that_cuts_documents():
+    """A chunk's id changes with the code that cuts it (`chunker_id`: chunking's own and
+    `splitter_id`, the sentence splitter's), so a build after an upgrade embeds each chunk
+    cut differently. Those two must be all the package code cutting runs (`types`' data
+    definitions aside): a module added to it must be added to a stamp too."""
+    cut_by = imported_closure("assistant.ingest.chunking") - {"assistant.types"}
+    assert cut_by == {"assistant.ingest.chunking", "assistant.text.sentences"}
