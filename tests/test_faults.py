@@ -21,7 +21,7 @@ import pytest
 from assistant import cli
 from assistant.app.service import Service
 from assistant.errors import IndexWriteError
-from assistant.index import build as indexing
+from assistant.index import build
 from assistant.index.generation import read_manifest
 from assistant.ingest.corpus import load_corpus
 from assistant.pipeline import Pipeline
@@ -196,7 +196,7 @@ def test_a_full_disk_is_a_clear_message_and_the_index_stays(settings, monkeypatc
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(indexing, where, full)
+    monkeypatch.setattr(build, where, full)
     with pytest.raises(IndexWriteError, match=r"\(No space left on device\): free some space"):
         pipeline.build()
     assert read_manifest(settings.index) == before

@@ -14,9 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import pytest
 
 import app
-from assistant.app import render as ui_render
-from assistant.app import server as ui_server
-from assistant.app import ui
+from assistant.app import render, server, ui
 from assistant.app.service import Service, filters_from
 from assistant.brief.markdown import conversation_markdown
 from assistant.errors import AssistantError, ConfigError, QuestionError
@@ -75,18 +73,18 @@ def assert_no_live_markup(html: str) -> None:
 
 
 def test_question_bubble_shows_markup_as_text():
-    html = ui_render.question_html(f"Why {SCRIPT} {IMG}?")
+    html = render.question_html(f"Why {SCRIPT} {IMG}?")
     assert_no_live_markup(html)
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in html
 
 
 def test_a_huge_question_is_cut_in_its_bubble_and_says_how_long_it_was():
-    html = ui_render.question_html("x" * 100_000)
+    html = render.question_html("x" * 100_000)
     assert len(html) < 1000 and "100,000 characters in all" in html
 
 
 def test_source_card_escapes_title_publisher_and_passage():
-    html = ui_render.citation_card(citation(), turn=2)
+    html = render.citation_card(citation(), turn=2)
     assert_no_live_markup(html)
     assert 'id="src-2-1"' in html
     assert "Report &lt;img src=x" in html and "HMICFRS &lt;b&gt;x&lt;/b&gt;" in html
@@ -95,21 +93,21 @@ def test_source_card_escapes_title_publisher_and_passage():
 
 
 def test_card_without_a_usable_address_says_so_and_links_nothing():
-    assert "source address not known" in ui_render.citation_card(citation(url=None), 0)
-    html = ui_render.citation_card(citation(url="javascript:alert(1)"), 0)
+    assert "source address not known" in render.citation_card(citation(url=None), 0)
+    html = render.citation_card(citation(url="javascript:alert(1)"), 0)
     assert "href=" not in html and "source address not usable" in html
 
 
 def test_card_shows_an_inferred_date_with_its_note():
-    html = ui_render.citation_card(citation(published="2013", published_note="inferred: X"), 0)
+    html = render.citation_card(citation(published="2013", published_note="inferred: X"), 0)
     assert '<span class="date">2013</span>' in html and "inferred: X" in html
 
 
 def test_answer_and_abstention_bubbles_escape_questions_and_text():
-    assert_no_live_markup(ui_render.answer_html(answer(), 0))
-    assert_no_live_markup(ui_render.answer_html(abstained(), 0))
-    assert_no_live_markup(ui_render.error_html(f"bad {SCRIPT}"))
-    assert_no_live_markup(ui_render.partial_html(f"so far {SCRIPT}"))
+    assert_no_live_markup(render.answer_html(answer(), 0))
+    assert_no_live_markup(render.answer_html(abstained(), 0))
+    assert_no_live_markup(render.error_html(f"bad {SCRIPT}"))
+    assert_no_live_markup(render.partial_html(f"so far {SCRIPT}"))
 
 
 def test_corpus_view_lists_documents_by_date_escaped():
@@ -121,7 +119,7 @@ def test_corpus_view_lists_documents_by_date_escaped():
         "b": doc("b", f"Later {IMG}", "2021-03-24", publisher="HMICFRS", kind="press release"),
         "a": doc("a", "Earlier", "2013", published_note="inferred from the text"),
     }
-    html = ui_render.corpus_html(docs)
+    html = render.corpus_html(docs)
     assert_no_live_markup(html)
     assert html.index("Earlier") < html.index("Later")
     assert "2 documents, published 2013 to 2021" in html and "inferred from the text" in html
@@ -132,7 +130,7 @@ def test_corpus_view_lists_documents_by_date_escaped():
 
 
 def test_quote_is_highlighted_at_its_offsets_inside_the_passage():
-    html = ui_render.highlighted_passage(citation())
+    html = render.highlighted_passage(citation())
     marked = re.findall(r"<mark>(.*?)</mark>", html)
     assert marked == ["The force logged &lt;script&gt;window.__pwned=1&lt;/script&gt; twice."]
     assert html.startswith("Inspectors visited in May. <mark>")
@@ -141,25 +139,25 @@ def test_quote_is_highlighted_at_its_offsets_inside_the_passage():
 def test_offsets_pick_the_cited_occurrence_of_a_repeated_sentence():
     passage = "Same words. Other. Same words."
     c = citation(passage=passage, passage_start=0, quote="Same words.", start=19, end=30)
-    assert ui_render.highlighted_passage(c) == "Same words. Other. <mark>Same words.</mark>"
+    assert render.highlighted_passage(c) == "Same words. Other. <mark>Same words.</mark>"
 
 
 def test_wrong_offsets_fall_back_to_finding_the_quote():
     c = citation(start=0, end=5)
-    assert "<mark>The force logged &lt;script&gt;" in ui_render.highlighted_passage(c)
+    assert "<mark>The force logged &lt;script&gt;" in render.highlighted_passage(c)
 
 
 def test_a_long_passage_is_cut_to_the_context_around_the_quote():
     before, after = "early words " * 100, " later words" * 100
     passage = before + QUOTE + after
     c = citation(passage=passage, passage_start=0, start=len(before), end=len(before) + len(QUOTE))
-    html = ui_render.highlighted_passage(c)
+    html = render.highlighted_passage(c)
     assert html.startswith("… early words") and html.endswith("words …")
     assert "<mark>The force logged &lt;script&gt;" in html and len(html) < 1000
 
 
 def test_blank_lines_in_a_passage_fold_into_one_break():
-    assert ui_render.passage_html("a\n\n\nb\nc") == "a<br>b<br>c"
+    assert render.passage_html("a\n\n\nb\nc") == "a<br>b<br>c"
 
 
 # --- answers, markers, abstentions ----------------------------------------------------------
@@ -167,35 +165,35 @@ def test_blank_lines_in_a_passage_fold_into_one_break():
 
 def test_markers_link_to_their_cards_and_unknown_numbers_stay_text():
     a = answer(answer="First [1][2]. Second [1]. A quoted [9] stays.", citations=(citation(1),))
-    html = ui_render.answer_html(a, 3)
+    html = render.answer_html(a, 3)
     assert html.count('href="#src-3-1"') == 2
     assert "#src-3-2" not in html and "#src-3-9" not in html and "[9]" in html
 
 
 def test_statements_from_different_years_stay_apart_with_their_labels():
     a = answer(answer="From 2019: Old finding. [1]\nFrom 2021: New finding. [1]")
-    html = ui_render.answer_html(a, 0)
+    html = render.answer_html(a, 0)
     assert html.count("<p>") == 2 and '<span class="year-label">From 2019:</span>' in html
 
 
 def test_the_bubble_says_how_the_answer_was_made():
-    assert "quoted verbatim · 1 source in the panel" in ui_render.answer_html(answer(), 0)
-    llm = ui_render.answer_html(answer(answerer="llm:qwen <x>", notice="One left out."), 0)
+    assert "quoted verbatim · 1 source in the panel" in render.answer_html(answer(), 0)
+    llm = render.answer_html(answer(answerer="llm:qwen <x>", notice="One left out."), 0)
     assert "written by llm:qwen &lt;x&gt;" in llm and "One left out." in llm
 
 
 def test_a_rewritten_follow_up_says_what_was_searched():
-    html = ui_render.answer_html(answer(question="When?", searched_for="When was MADRA set up?"), 0)
+    html = render.answer_html(answer(question="When?", searched_for="When was MADRA set up?"), 0)
     assert "Searched for: “When was MADRA set up?”" in html
-    assert "Searched for" not in ui_render.answer_html(answer(), 0)
+    assert "Searched for" not in render.answer_html(answer(), 0)
 
 
 def test_abstention_is_labelled_and_offers_suggestions_not_an_answer():
-    html = ui_render.answer_html(abstained(), 1)
+    html = render.answer_html(abstained(), 1)
     assert 'class="msg-abstain"' in html and "Not found in the documents" in html
     assert "msg-answer" not in html and "suggestions, not an answer" in html
     assert 'href="#sug-1-1"' in html
-    panel = ui_render.sources_html([answer(), abstained()])
+    panel = render.sources_html([answer(), abstained()])
     assert 'class="card suggestion" id="sug-1-1"' in panel and "Suggestion 1" in panel
     assert panel.index("sug-1-1") < panel.index("src-0-1")  # newest first
     assert '<details class="turn abstained" id="turn-1" open>' in panel
@@ -203,7 +201,7 @@ def test_abstention_is_labelled_and_offers_suggestions_not_an_answer():
 
 
 def test_status_line_shows_build_progress():
-    html = ui_render.status_html("building", "Building: 3 of 9", 3, 9)
+    html = render.status_html("building", "Building: 3 of 9", 3, 9)
     assert '<progress value="3" max="9">' in html and "status-building" in html
 
 
@@ -350,15 +348,15 @@ def test_a_missing_index_is_built_in_the_background_with_progress(fake_pipeline)
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_loopback_needs_nothing(host):
-    ui_server.check_exposure(Settings(host=host))
+    server.check_exposure(Settings(host=host))
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "::", "example.org"])
 def test_other_interfaces_need_a_login_or_the_flag(host):
     with pytest.raises(ConfigError, match="ASSISTANT_AUTH=user:password"):
-        ui_server.check_exposure(Settings(host=host))
-    ui_server.check_exposure(Settings(host=host, auth="staff:secret"))
-    ui_server.check_exposure(Settings(host=host, allow_remote=True))
+        server.check_exposure(Settings(host=host))
+    server.check_exposure(Settings(host=host, auth="staff:secret"))
+    server.check_exposure(Settings(host=host, allow_remote=True))
 
 
 def test_app_refuses_0000_without_auth_in_one_line(monkeypatch, capsys):
@@ -379,9 +377,7 @@ def test_app_settings_come_from_flags_then_env(tmp_path: Path):
     assert s.port == 8100
     with pytest.raises(ConfigError, match="GRADIO_SERVER_PORT='x'"):
         app.settings_from(app.parse([]), {"GRADIO_SERVER_PORT": "x"})
-    assert (
-        ui_server.auth_pair("staff:pa:ss") == ("staff", "pa:ss") and ui_server.auth_pair("") is None
-    )
+    assert server.auth_pair("staff:pa:ss") == ("staff", "pa:ss") and server.auth_pair("") is None
 
 
 def test_on_start_new_documents_are_indexed_and_a_failed_update_keeps_the_old_index(
