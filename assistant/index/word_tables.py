@@ -35,8 +35,15 @@ _DEFINED = re.compile(r"\(\s*([A-Z][A-Z&]{1,9})\s*\)|\b([A-Z][A-Z&]{1,9})\s*\(")
 # The code the tables are worked out by: this module and every module of the package it
 # runs, but `types`' data definitions (`tests/index/test_word_tables.py` checks the list
 # against the imports).
-TABLES_CODE: tuple[ModuleType, ...] = (sys.modules[__name__], postings, terms, dates)
-TABLES_CODE += (proper_names, spelling, attribution)
+TABLES_CODE: tuple[ModuleType, ...] = (
+    sys.modules[__name__],
+    postings,
+    terms,
+    dates,
+    proper_names,
+    spelling,
+    attribution,
+)
 
 
 @cache
